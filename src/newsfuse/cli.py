@@ -1,0 +1,228 @@
+"""The newsfuse command line: a thin layer over library calls."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .config import Options
+from .errors import NewsfuseError
+from .ingest.article import parse_date
+from .ingest.sources import iter_raw_items, stream_items
+from .records import RawItem
+from .store import Store
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Many reports in, one story out: ingest news articles and read them as stories.")
+eval_app = typer.Typer(no_args_is_help=True, help="Measure newsfuse on labelled data.")
+app.add_typer(eval_app, name="eval")
+# Piped output is not wrapped at 80 columns: lines stay whole for grep and files.
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+DB_OPTION = typer.Option("newsfuse.db", "--db", help="SQLite database file (created if missing).")
+
+
+def _fail(exc: NewsfuseError) -> None:
+    err.print(f"[red]error[/red] {exc}")
+    raise typer.Exit(1)
+
+
+class _Bar:
+    """Adapts the library's progress(stage, done, total) callback to rich."""
+
+    def __init__(self, progress: Progress):
+        self.progress, self.tasks = progress, {}
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if stage not in self.tasks:
+            label = {"read": "reading", "cluster": "clustering"}.get(stage, stage)
+            self.tasks[stage] = self.progress.add_task(label, total=total)
+        self.progress.update(self.tasks[stage], completed=done, total=total)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=True, disable=not err.is_terminal)
+
+
+def _items(paths: list[str], overrides: dict, options: Options):
+    for item in iter_raw_items([p for p in paths if p != "-"], options):
+        if isinstance(item, RawItem):
+            item.meta.update(overrides)
+        yield item
+    if "-" in paths:
+        for item in stream_items("<stdin>", sys.stdin.buffer.read(), options):
+            if isinstance(item, RawItem):
+                item.meta.update(overrides)
+            yield item
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files, directories (recursive) or - for stdin."),
+    db: Path = DB_OPTION,
+    source: Optional[str] = typer.Option(None, help="Outlet name for every item read."),
+    published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for every item."),
+    url: Optional[str] = typer.Option(None, help="URL for every item read."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
+) -> None:
+    """Ingest articles (.txt, .html/.htm, .jsonl, optionally .gz) and assign them to stories."""
+    from .pipeline import ingest as run_ingest
+
+    try:
+        overrides = {k: v for k, v in (("source", source), ("url", url)) if v}
+        if published:
+            overrides["published"] = parse_date(published, "--published")
+        options = Options()
+        with Store(db) as store, _progress() as bar:
+            report = run_ingest(_items(paths, overrides, options), store, options=options, progress=_Bar(bar))
+    except NewsfuseError as exc:
+        _fail(exc)
+    _print_report(report.as_dict(), as_json)
+
+
+def _print_report(report: dict, as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps(report))
+        return
+    out.print(f"ingested {report['ingested']}, duplicates {report['duplicates']}, "
+              f"near-duplicates {report['near_duplicates']}, new stories {report['new_stories']}, "
+              f"skipped {len(report['skipped'])}")
+    for skipped in report["skipped"]:
+        out.print(f"  skipped {skipped['origin']}: {skipped['reason']} [{skipped['code']}]", markup=False)
+
+
+@app.command()
+def stories(db: Path = DB_OPTION, as_json: bool = typer.Option(False, "--json")) -> None:
+    """List stories: id, title, dates, articles and outlets."""
+    from .query import list_stories
+
+    try:
+        with Store(db) as store:
+            rows = list_stories(store)
+    except NewsfuseError as exc:
+        _fail(exc)
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    table = Table("id", "title", "first", "last", "articles", "outlets", width=None if out.is_terminal else 160)
+    for row in rows:
+        table.add_row(row["id"], row["title"] or "", row["first_seen"] or "–", row["last_seen"] or "–",
+                      str(row["n_articles"]), str(row["n_sources"]))
+    out.print(table)
+
+
+@app.command()
+def story(
+    story_id: Optional[str] = typer.Argument(None, help="Story id (or a unique prefix)."),
+    largest: bool = typer.Option(False, "--largest", help="Show the story with the most articles."),
+    db: Path = DB_OPTION,
+    as_json: bool = typer.Option(False, "--json"),
+    text: bool = typer.Option(False, "--text", help="Show each article's full cleaned text."),
+) -> None:
+    """Show one story with its articles (and the stories merged into it)."""
+    from .query import get_story
+
+    try:
+        with Store(db) as store:
+            story_id = _story_id_or_largest(store, story_id, largest)
+            record = get_story(store, story_id, with_text=text)
+    except NewsfuseError as exc:
+        _fail(exc)
+    if as_json:
+        out.print_json(json.dumps(record))
+    else:
+        _print_story(record, text)
+
+
+def _story_id_or_largest(store: Store, story_id: str | None, largest: bool) -> str:
+    from .errors import ConfigError, NotFoundError
+    from .query import list_stories
+
+    if story_id and not largest:
+        return story_id
+    if not largest:
+        raise ConfigError("give a story id or --largest", hint="list ids with `newsfuse stories`")
+    rows = list_stories(store)
+    if not rows:
+        raise NotFoundError(f"{store.path} holds no stories yet", hint="ingest articles first")
+    return rows[0]["id"]
+
+
+def _print_story(record: dict, text: bool) -> None:
+    out.rule(f"[bold]{record['title']}[/bold]")
+    out.print(f"story {record['id']}  ·  {record['first_seen'] or '?'} – {record['last_seen'] or '?'}  ·  "
+              f"{record['n_articles']} articles from {record['n_sources']} outlets")
+    if record["requested_id"] != record["id"]:
+        out.print(f"(you asked for {record['requested_id']}, which was merged into this story)")
+    for merge in record["merge_history"]:
+        out.print(f"merged: {merge['from']} → {merge['into']} at {merge['at']} ({merge['reason']})", markup=False)
+    for article in record["articles"]:
+        _print_article(article, text)
+
+
+def _print_article(article: dict, text: bool) -> None:
+    date = f"{article['published']} (from {article['published_from']})" if article["published"] else "date unknown"
+    out.print()
+    out.print(f"[bold]{article['title'] or '(untitled)'}[/bold]")
+    out.print(f"  {article['source'] or '(unknown outlet)'} · {date} · {article['n_words']} words · "
+              f"{article['origin']}", markup=False)
+    if article["near_dup_of"]:
+        out.print(f"  near-duplicate of {article['near_dup_of']} (counts as one source)")
+    if article["removed_chrome"]:
+        out.print(f"  page chrome removed: {article['removed_chrome']}", markup=False)
+    out.print(article.get("text") if text else article["excerpt"], markup=False, highlight=False)
+
+
+@eval_app.command("clustering")
+def eval_clustering(
+    file: Path = typer.Argument(..., help="Labelled JSON Lines: id, text and the label field."),
+    label: str = typer.Option(..., "--label", help="Field holding the gold story label."),
+    order: str = typer.Option("time", "--order", help="time: by publication date; file: in file order."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """B-cubed and pairwise scores of story clustering on a labelled corpus."""
+    from .eval.clustering import evaluate_clustering
+
+    try:
+        with _progress() as bar:
+            scores = evaluate_clustering(file, label, order=order, progress=_Bar(bar))
+    except NewsfuseError as exc:
+        _fail(exc)
+    _print_scores(scores, as_json)
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    folder: Path = typer.Argument(..., help="Folder with html/*.html.gz and ground_truth.jsonl."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Main-text extraction precision/recall/F1 (scrapinghub benchmark method)."""
+    from .eval.extraction import evaluate_extraction
+
+    try:
+        with _progress() as bar:
+            scores = evaluate_extraction(folder, progress=lambda done, total: _Bar(bar)("pages", done, total))
+    except NewsfuseError as exc:
+        _fail(exc)
+    _print_scores(scores, as_json)
+
+
+def _print_scores(scores: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(scores))
+        return
+    for key, value in scores.items():
+        out.print(f"{key:>20}  {value}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,51 @@
+"""Settings: one options object with shipped defaults.
+
+Every default says why it is what it is. Pass a modified copy
+(``dataclasses.replace(Options(), ...)``) to change one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Options:
+    # Files larger than this are skipped with a reason: a news article is a
+    # few KB of text or a few MB of HTML; 20 MB is far past any real page and
+    # keeps a stray dump or binary from exhausting memory.
+    max_file_bytes: int = 20_000_000
+    # A cleaned article shorter than this many words is no report (a
+    # headline list, a cookie wall): skip it rather than cluster noise.
+    min_words: int = 20
+    # Articles per transaction: a crash loses at most one batch, and the
+    # embedder works on whole batches (much faster than one at a time).
+    batch_size: int = 64
+
+    # Near-duplicates (syndicated copies) by MinHash over word 5-shingles.
+    # 128 permutations estimate Jaccard within about ±0.09. The LSH bands
+    # (32 bands of 4 rows) catch pairs from about 0.45 up; candidates are then
+    # kept only at estimated Jaccard >= near_dup_jaccard. 0.5 sits below the
+    # overlap of a wire story reprinted with its own headline, byline and
+    # boilerplate, so near-copies at the threshold are still caught.
+    minhash_perm: int = 128
+    minhash_bands: int = 32
+    shingle_words: int = 5
+    near_dup_jaccard: float = 0.5
+
+    # Embedding: the packaged all-MiniLM-L6-v2. Texts are cut into windows of
+    # this many words (its positional limit is 256 word pieces, about 180
+    # words), and at most this many windows per article are embedded.
+    embed_window_words: int = 180
+    embed_max_windows: int = 4
+    embed_batch_size: int = 32
+
+    def __post_init__(self) -> None:
+        if self.max_file_bytes <= 0:
+            raise ConfigError("max_file_bytes must be positive", hint="set a size in bytes, e.g. 20000000")
+        if not 0 < self.near_dup_jaccard <= 1:
+            raise ConfigError("near_dup_jaccard must be in (0, 1]", hint="0.5 is the shipped default")
+        if self.minhash_perm % self.minhash_bands:
+            raise ConfigError("minhash_perm must be a multiple of minhash_bands")

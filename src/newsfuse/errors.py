@@ -1,0 +1,67 @@
+"""One exception tree for newsfuse.
+
+Every error carries a stable ``code`` (``NF1xx`` input, ``NF2xx`` store,
+``NF3xx`` models, ``NF4xx`` configuration, ``NF5xx`` evaluation) and a ``hint``
+that says how to fix the problem. Foreign exceptions are mapped to these at
+the boundary with ``raise ... from``.
+"""
+
+from __future__ import annotations
+
+
+class NewsfuseError(Exception):
+    """Base of every error newsfuse raises on purpose."""
+
+    code = "NF000"
+
+    def __init__(self, message: str, *, hint: str | None = None, code: str | None = None):
+        self.message = message
+        self.hint = hint
+        if code is not None:
+            self.code = code
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        text = f"[{self.code}] {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class InputError(NewsfuseError):
+    """One input item cannot be used. Pipelines skip it and go on."""
+
+    code = "NF100"
+
+    def __init__(self, origin: str, reason: str, *, hint: str | None = None, code: str | None = None):
+        self.origin = origin
+        self.reason = reason
+        super().__init__(f"{origin}: {reason}", hint=hint, code=code)
+
+
+class StoreError(NewsfuseError):
+    """The database cannot be opened, migrated or written."""
+
+    code = "NF200"
+
+
+class ModelError(NewsfuseError):
+    """A packaged model is missing or cannot be loaded."""
+
+    code = "NF300"
+
+
+class ConfigError(NewsfuseError):
+    """A setting or command-line option has an unusable value."""
+
+    code = "NF400"
+
+
+class EvalError(NewsfuseError):
+    """An evaluation corpus is missing or malformed."""
+
+    code = "NF500"
+
+
+class NotFoundError(NewsfuseError):
+    """A story or article id that the store does not hold."""
+
+    code = "NF210"

@@ -1,0 +1,86 @@
+"""RawItem -> Article: extraction, chrome removal, title, date, id."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlparse
+
+from .. import clean
+from ..config import Options
+from ..errors import InputError
+from ..records import Article, RawItem
+
+_ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def to_article(raw: RawItem, options: Options = Options()) -> Article:
+    """Clean one item into an Article, or raise InputError saying why not."""
+    meta = raw.meta
+    if "_meta_error" in meta:
+        raise InputError(raw.origin, meta["_meta_error"], code="NF109")
+    body, found = _body_and_found_meta(raw)
+    text, removed = clean.strip_chrome(body)
+    text, title = clean.split_title(text, meta.get("title") or found.get("title"))
+    _check_length(raw.origin, text, options)
+    published, published_from = _publication_date(raw, found, text, removed)
+    return Article(
+        id=clean.content_id(text),
+        text=text,
+        origin=raw.origin,
+        url=meta.get("url"),
+        source=meta.get("source") or found.get("sitename") or _domain(meta.get("url")),
+        title=title,
+        published=published,
+        published_from=published_from,
+        language=clean.detect_language(text),
+        sentences=clean.split_sentences(text),
+        removed=removed,
+    )
+
+
+def _body_and_found_meta(raw: RawItem) -> tuple[str, dict]:
+    if raw.kind != "html":
+        return raw.content, {}
+    from .html import extract_html
+
+    page = extract_html(raw.content, origin=raw.origin, url=raw.meta.get("url"))
+    found = {"title": page.title, "sitename": page.sitename, "published": page.published}
+    return page.text, found
+
+
+def _check_length(origin: str, text: str, options: Options) -> None:
+    words = len(text.split())
+    if words < options.min_words:
+        raise InputError(origin, f"only {words} words of article text after cleaning "
+                                 f"(minimum {options.min_words}, Options.min_words)", code="NF110")
+
+
+def _publication_date(raw: RawItem, found: dict, text: str, removed: list[str]) -> tuple[str | None, str | None]:
+    """Metadata first, then the HTML page, then a dateline in the text."""
+    given = raw.meta.get("published")
+    if given is not None:
+        return parse_date(given, raw.origin), "metadata"
+    if found.get("published"):
+        return found["published"], "html"
+    dateline = clean.find_dateline(text, removed)
+    return (dateline, "dateline") if dateline else (None, None)
+
+
+def parse_date(value: object, origin: str) -> str:
+    """ISO date from a metadata value (date, ISO date or date-time)."""
+    text = str(value).strip()
+    if _ISO_PREFIX.match(text):
+        try:
+            return dt.date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            pass
+    raise InputError(origin, f"published {text!r} is not a date; use YYYY-MM-DD or an ISO 8601 date-time",
+                     code="NF111")
+
+
+def _domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlparse(url).netloc.lower()
+    return host.removeprefix("www.") or None

@@ -1,0 +1,150 @@
+"""Builds and runs the stages; the per-item error policy lives here.
+
+The CLI, the HTTP server and the batch driver all call these functions.
+Nothing here prints: progress goes to an optional callback
+``progress(stage, done, total)``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from . import dedup
+from .cluster import ArticleFeatures, ClusterOptions, StoryIndex, article_features
+from .config import Options
+from .embed import Embedder, MiniLMEmbedder
+from .errors import ConfigError, InputError
+from .ingest.article import to_article
+from .records import Article, IngestReport, RawItem, Skipped
+from .store import Store
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def _no_progress(stage: str, done: int, total: int | None) -> None:
+    pass
+
+
+@dataclass
+class _Pending:
+    article: Article
+    external_id: str | None
+
+
+def prepare(items: Iterable[RawItem | Skipped], store: Store, report: IngestReport,
+            options: Options = Options(), progress: Progress = _no_progress, order: str = "time") -> list[_Pending]:
+    """Clean every item; count exact duplicates; return the new articles.
+
+    ``order="time"`` sorts them by publication date (undated ones last, in
+    arrival order); ``order="arrival"`` keeps the order they came in.
+    """
+    pending: dict[str, _Pending] = {}
+    for done, item in enumerate(items, start=1):
+        progress("read", done, None)
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+            continue
+        try:
+            article = to_article(item, options)
+        except InputError as exc:
+            report.skipped.append(Skipped(item.origin, exc.reason, exc.code))
+            continue
+        if item.meta.get("id") is not None:
+            report.external_ids[str(item.meta["id"])] = article.id
+        if article.id in pending or store.has_article(article.id):
+            report.duplicates += 1
+            _remember_url(store, pending, article)
+            continue
+        pending[article.id] = _Pending(article, _text_or_none(item.meta.get("id")))
+    if order == "arrival":
+        return list(pending.values())
+    return sorted(pending.values(), key=lambda p: (p.article.published is None, p.article.published or ""))
+
+
+def _text_or_none(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _remember_url(store: Store, pending: dict, article: Article) -> None:
+    if article.id in pending:
+        return  # same content twice in one run: the first URL is stored with it
+    with store.transaction():
+        store.add_url(article.id, article.url)
+
+
+def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options = Options(),
+           cluster_options: ClusterOptions = ClusterOptions(), embedder: Embedder | None = None,
+           progress: Progress = _no_progress, order: str = "time") -> IngestReport:
+    """Clean, deduplicate, embed and cluster items into the store.
+
+    Bad items are skipped and listed in the report; everything else is
+    ingested. Each batch of ``options.batch_size`` articles is one
+    transaction.
+    """
+    if order not in ("time", "arrival"):
+        raise ConfigError(f"unknown order {order!r}", hint="use 'time' or 'arrival'")
+    report, started = IngestReport(), time.perf_counter()
+    run_id = store.start_run()
+    pending = prepare(items, store, report, options, progress, order)
+    report.seconds["read_clean"] = round(time.perf_counter() - started, 3)
+    if pending:
+        _store_and_cluster(pending, store, report, options, cluster_options, embedder, progress)
+    report.seconds["total"] = round(time.perf_counter() - started, 3)
+    store.finish_run(run_id, report.as_dict())
+    return report
+
+
+def _store_and_cluster(pending, store, report, options, cluster_options, embedder, progress) -> None:
+    embedder = embedder or MiniLMEmbedder(batch_size=options.embed_batch_size)
+    index = StoryIndex(cluster_options)
+    index.load(store.live_story_states())
+    embed_seconds, step = 0.0, options.batch_size
+    for start in range(0, len(pending), step):
+        batch = pending[start:start + step]
+        tic = time.perf_counter()
+        features = article_features([p.article for p in batch], embedder, window_words=options.embed_window_words,
+                                    max_windows=options.embed_max_windows)
+        embed_seconds += time.perf_counter() - tic
+        with store.transaction():
+            for item, feature in zip(batch, features):
+                _add_article(item, feature, store, index, report, options, embedder.name)
+        progress("cluster", start + len(batch), len(pending))
+    report.seconds["embed"] = round(embed_seconds, 3)
+
+
+def _add_article(item: _Pending, feature: ArticleFeatures, store: Store, index: StoryIndex,
+                 report: IngestReport, options: Options, model: str) -> None:
+    article = item.article
+    sig = dedup.signature(article.text, options)
+    buckets = dedup.band_buckets(sig, options)
+    original = dedup.best_near_duplicate(sig, store.minhash_candidates(buckets), options)
+    store.insert_article(article, external_id=item.external_id, near_dup_of=original)
+    store.put_minhash(article.id, sig.tobytes(), buckets)
+    store.put_vector(article.id, model, feature.vector.tobytes())
+    if original is not None:
+        report.near_duplicates += 1
+        assignment = index.join(feature, store.story_of_article(original))
+    else:
+        assignment = index.assign(feature)
+    _save_assignment(article.id, assignment, store, index)
+    report.ingested += 1
+    report.new_stories += int(assignment.created)
+    report.article_ids.append(article.id)
+
+
+def _save_assignment(article_id: str, assignment, store: Store, index: StoryIndex) -> None:
+    story = index.stories[assignment.story_id]
+    first, last = _iso(story.first_day), _iso(story.last_day)
+    store.save_story(story.id, title=story.title, first_seen=first, last_seen=last, n_articles=story.n,
+                     state=story.to_bytes())
+    store.set_article_story(article_id, story.id)
+    for merged_id in assignment.merged:
+        store.record_merge(merged_id, story.id, reason=f"bridged by article {article_id}")
+
+
+def _iso(day: int | None) -> str | None:
+    import datetime as dt
+
+    return dt.date.fromordinal(day).isoformat() if day is not None else None

@@ -1,0 +1,61 @@
+"""Read-side functions: stories and articles as plain data for any front end."""
+
+from __future__ import annotations
+
+from .store import Store
+
+_EXCERPT_CHARS = 280
+
+
+def list_stories(store: Store) -> list[dict]:
+    """Live stories, largest first: id, title, dates, article and outlet counts."""
+    return store.stories()
+
+
+def get_story(store: Store, story_id: str, *, with_text: bool = False) -> dict:
+    """One story with its articles and merge history.
+
+    ``story_id`` may be a unique prefix or the id of a story merged into
+    another; the answer is the story it lives on in, with ``requested_id``
+    saying what was asked.
+    """
+    resolved = store.resolve_story(store.find_story_id(story_id))
+    row = store.story_row(resolved)
+    articles = [_article_view(a, with_text) for a in store.story_articles(resolved)]
+    outlets = sorted({a["source"] or "(unknown outlet)" for a in articles})
+    return {
+        "id": resolved,
+        "requested_id": story_id,
+        "title": row["title"],
+        "first_seen": row["first_seen"],
+        "last_seen": row["last_seen"],
+        "n_articles": len(articles),
+        "n_sources": len({a["source"] or a["id"] for a in articles}),
+        "outlets": outlets,
+        "articles": articles,
+        "merge_history": _merge_history(store, resolved),
+    }
+
+
+def _merge_history(store: Store, story_id: str) -> list[dict]:
+    """Every id merged into this story, directly or through earlier merges."""
+    history, frontier = [], [story_id]
+    while frontier:
+        into = frontier.pop()
+        for merge in store.merges_into(into):
+            history.append({"from": merge["from_id"], "into": merge["into_id"], "at": merge["merged_at"],
+                            "reason": merge["reason"]})
+            frontier.append(merge["from_id"])
+    return sorted(history, key=lambda m: m["at"])
+
+
+def _article_view(article: dict, with_text: bool) -> dict:
+    view = {key: article[key] for key in ("id", "external_id", "source", "title", "url", "published",
+                                          "published_from", "language", "near_dup_of", "origin")}
+    view["urls"] = article["urls"]
+    view["n_words"] = len(article["text"].split())
+    view["removed_chrome"] = article["removed"]
+    view["excerpt"] = article["text"][:_EXCERPT_CHARS] + ("…" if len(article["text"]) > _EXCERPT_CHARS else "")
+    if with_text:
+        view["text"] = article["text"]
+    return view

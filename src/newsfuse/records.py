@@ -1,0 +1,96 @@
+"""The records that flow between stages (see DESIGN.md, "Records").
+
+Records are plain dataclasses: stages take and return them, the store
+persists them, and every derived value keeps the article id and character
+span it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RawItem:
+    """One input before cleaning: where it came from and what it holds.
+
+    ``kind`` is ``"text"`` or ``"html"``; ``meta`` holds whatever the source
+    said about the item (title, url, source, published, id).
+    """
+
+    origin: str
+    kind: str
+    content: str
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class Skipped:
+    """An input that was not ingested, and why."""
+
+    origin: str
+    reason: str
+    code: str = "NF100"
+
+
+@dataclass
+class Article:
+    """One cleaned report.
+
+    ``id`` is a hash of the normalised text, so the same content always gets
+    the same id. ``published`` is an ISO date (``YYYY-MM-DD``) or ``None``;
+    ``published_from`` says where it came from: ``metadata``, ``html``,
+    ``dateline`` or ``None``. ``sentences`` are ``(start, end)`` offsets
+    into ``text``.
+    """
+
+    id: str
+    text: str
+    origin: str
+    url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    published: str | None = None
+    published_from: str | None = None
+    language: str | None = None
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Story:
+    """One real-world event: a stable id and the articles that report it."""
+
+    id: str
+    title: str | None
+    first_seen: str | None
+    last_seen: str | None
+    n_articles: int
+    n_sources: int
+    merged_into: str | None = None
+    articles: list[dict] = field(default_factory=list)
+    merged_from: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did."""
+
+    ingested: int = 0
+    duplicates: int = 0
+    near_duplicates: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    new_stories: int = 0
+    article_ids: list[str] = field(default_factory=list)
+    external_ids: dict = field(default_factory=dict)
+    seconds: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "ingested": self.ingested,
+            "duplicates": self.duplicates,
+            "near_duplicates": self.near_duplicates,
+            "new_stories": self.new_stories,
+            "skipped": [{"origin": s.origin, "reason": s.reason, "code": s.code} for s in self.skipped],
+            "seconds": self.seconds,
+        }

@@ -1,0 +1,5 @@
+"""Persistence. SQLite is the default store."""
+
+from .sqlite import Store
+
+__all__ = ["Store"]

@@ -1,0 +1,75 @@
+"""Schema migrations: an ordered list, each applied once in a transaction.
+
+``PRAGMA user_version`` records how far a database has been migrated. Never
+edit a shipped migration: append a new one.
+"""
+
+MIGRATIONS: list[str] = [
+    # 1: articles, their URLs, near-duplicate index, vectors, stories.
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        external_id TEXT,
+        origin TEXT,
+        url TEXT,
+        source TEXT,
+        title TEXT,
+        published TEXT,
+        published_from TEXT,
+        language TEXT,
+        text TEXT NOT NULL,
+        sentences TEXT NOT NULL,
+        removed TEXT NOT NULL,
+        near_dup_of TEXT REFERENCES articles(id),
+        story_id TEXT,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_story ON articles(story_id);
+    CREATE INDEX articles_external ON articles(external_id);
+    CREATE TABLE article_urls (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        url TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (article_id, url)
+    );
+    CREATE TABLE minhash (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        signature BLOB NOT NULL
+    );
+    CREATE TABLE minhash_bands (
+        band INTEGER NOT NULL,
+        bucket INTEGER NOT NULL,
+        article_id TEXT NOT NULL
+    );
+    CREATE INDEX minhash_bands_lookup ON minhash_bands(band, bucket);
+    CREATE TABLE article_vectors (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        model TEXT NOT NULL,
+        vector BLOB NOT NULL
+    );
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        title TEXT,
+        first_seen TEXT,
+        last_seen TEXT,
+        n_articles INTEGER NOT NULL DEFAULT 0,
+        merged_into TEXT REFERENCES stories(id),
+        state BLOB,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE story_merges (
+        from_id TEXT NOT NULL REFERENCES stories(id),
+        into_id TEXT NOT NULL REFERENCES stories(id),
+        merged_at TEXT NOT NULL,
+        reason TEXT
+    );
+    CREATE TABLE ingest_runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        report TEXT
+    );
+    """,
+]

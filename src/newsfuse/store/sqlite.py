@@ -1,0 +1,236 @@
+"""SQLite store: WAL, versioned schema, one writer, batches in transactions.
+
+An interrupted run loses only the batch it was writing; everything committed
+stays, and running the same ingest again skips what is already stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import NotFoundError, StoreError
+from ..records import Article
+from .migrations import MIGRATIONS
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """One SQLite database. Use as a context manager or call close()."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}",
+                             hint="check the path, or move a corrupt file away and ingest again") from exc
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > len(MIGRATIONS):
+            raise StoreError(f"database {self.path} has schema version {version}, newer than this newsfuse "
+                             f"({len(MIGRATIONS)})", hint="upgrade newsfuse", code="NF201")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT; ROLLBACK on any error."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- articles ---------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def add_url(self, article_id: str, url: str | None) -> None:
+        if url:
+            self.db.execute("INSERT OR IGNORE INTO article_urls VALUES (?, ?, ?)", (article_id, url, now()))
+
+    def insert_article(self, article: Article, *, external_id: str | None, near_dup_of: str | None) -> None:
+        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
+        self.db.execute(
+            "INSERT INTO articles (id, seq, external_id, origin, url, source, title, published, published_from,"
+            " language, text, sentences, removed, near_dup_of, ingested_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article.id, seq, external_id, article.origin, article.url, article.source, article.title,
+             article.published, article.published_from, article.language, article.text,
+             json.dumps(article.sentences), json.dumps(article.removed), near_dup_of, now()),
+        )
+        self.add_url(article.id, article.url)
+
+    def set_article_story(self, article_id: str, story_id: str) -> None:
+        self.db.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
+
+    def article(self, article_id: str) -> dict:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article {article_id!r} in {self.path}")
+        return _article_dict(row, self._urls(article_id))
+
+    def _urls(self, article_id: str) -> list[str]:
+        rows = self.db.execute("SELECT url FROM article_urls WHERE article_id = ? ORDER BY seen_at, url",
+                               (article_id,))
+        return [r[0] for r in rows]
+
+    def story_of_article(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def article_story_map(self) -> dict[str, str]:
+        """external id (or article id) -> current story id, for evaluation."""
+        rows = self.db.execute("SELECT id, external_id, story_id FROM articles")
+        return {r["external_id"] or r["id"]: r["story_id"] for r in rows}
+
+    def count_articles(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    # -- near-duplicates --------------------------------------------------
+
+    def put_minhash(self, article_id: str, signature: bytes, buckets: Iterable[int]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO minhash VALUES (?, ?)", (article_id, signature))
+        self.db.executemany("INSERT INTO minhash_bands VALUES (?, ?, ?)",
+                            [(band, bucket, article_id) for band, bucket in enumerate(buckets)])
+
+    def minhash_candidates(self, buckets: Iterable[int]) -> dict[str, bytes]:
+        """Articles sharing at least one LSH bucket, with their signatures."""
+        ids: set[str] = set()
+        for band, bucket in enumerate(buckets):
+            rows = self.db.execute("SELECT article_id FROM minhash_bands WHERE band = ? AND bucket = ?",
+                                   (band, bucket))
+            ids.update(r[0] for r in rows)
+        return {i: self.db.execute("SELECT signature FROM minhash WHERE article_id = ?", (i,)).fetchone()[0]
+                for i in sorted(ids)}
+
+    # -- vectors ----------------------------------------------------------
+
+    def put_vector(self, article_id: str, model: str, vector: bytes) -> None:
+        self.db.execute("INSERT OR REPLACE INTO article_vectors VALUES (?, ?, ?)", (article_id, model, vector))
+
+    # -- stories ----------------------------------------------------------
+
+    def save_story(self, story_id: str, *, title: str | None, first_seen: str | None, last_seen: str | None,
+                   n_articles: int, state: bytes | None) -> None:
+        stamp = now()
+        self.db.execute(
+            "INSERT INTO stories (id, title, first_seen, last_seen, n_articles, state, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
+            " first_seen = excluded.first_seen, last_seen = excluded.last_seen,"
+            " n_articles = excluded.n_articles, state = excluded.state, updated_at = excluded.updated_at",
+            (story_id, title, first_seen, last_seen, n_articles, state, stamp, stamp),
+        )
+
+    def record_merge(self, from_id: str, into_id: str, reason: str) -> None:
+        self.db.execute("UPDATE stories SET merged_into = ?, state = NULL, updated_at = ? WHERE id = ?",
+                        (into_id, now(), from_id))
+        self.db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into_id, from_id))
+        self.db.execute("INSERT INTO story_merges VALUES (?, ?, ?, ?)", (from_id, into_id, now(), reason))
+
+    def live_story_states(self) -> Iterator[tuple[str, bytes]]:
+        rows = self.db.execute("SELECT id, state FROM stories WHERE merged_into IS NULL AND state IS NOT NULL"
+                               " ORDER BY rowid")  # creation order
+        for row in rows:
+            yield row["id"], row["state"]
+
+    def resolve_story(self, story_id: str) -> str:
+        """Follow merges: the id a story lives on under now."""
+        seen = set()
+        while True:
+            row = self.db.execute("SELECT merged_into FROM stories WHERE id = ?", (story_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no story {story_id!r} in {self.path}",
+                                    hint="list stories with `newsfuse stories`")
+            if row[0] is None or story_id in seen:
+                return story_id
+            seen.add(story_id)
+            story_id = row[0]
+
+    def find_story_id(self, prefix: str) -> str:
+        """A story id from a unique prefix (as users copy short ids)."""
+        rows = self.db.execute("SELECT id FROM stories WHERE id LIKE ? ORDER BY id LIMIT 2",
+                               (prefix.replace("%", "") + "%",)).fetchall()
+        if len(rows) != 1:
+            reason = "matches several stories" if rows else "matches no story"
+            raise NotFoundError(f"story id {prefix!r} {reason} in {self.path}",
+                                hint="list stories with `newsfuse stories`")
+        return rows[0][0]
+
+    def stories(self) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT s.id, s.title, s.first_seen, s.last_seen, COUNT(a.id) AS n_articles,"
+            " COUNT(DISTINCT COALESCE(a.source, a.id)) AS n_sources"
+            " FROM stories s JOIN articles a ON a.story_id = s.id WHERE s.merged_into IS NULL"
+            " GROUP BY s.id ORDER BY n_articles DESC, s.last_seen DESC, s.id")
+        return [dict(r) for r in rows]
+
+    def story_row(self, story_id: str) -> dict:
+        row = self.db.execute("SELECT id, title, first_seen, last_seen, merged_into, created_at FROM stories"
+                              " WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no story {story_id!r} in {self.path}")
+        return dict(row)
+
+    def story_articles(self, story_id: str) -> list[dict]:
+        rows = self.db.execute("SELECT * FROM articles WHERE story_id = ? ORDER BY published IS NULL,"
+                               " published, seq", (story_id,)).fetchall()
+        return [_article_dict(r, self._urls(r["id"])) for r in rows]
+
+    def merges_into(self, story_id: str) -> list[dict]:
+        rows = self.db.execute("SELECT * FROM story_merges WHERE into_id = ? ORDER BY merged_at", (story_id,))
+        return [dict(r) for r in rows]
+
+    # -- runs -------------------------------------------------------------
+
+    def start_run(self) -> int:
+        with self.transaction():
+            cursor = self.db.execute("INSERT INTO ingest_runs (started_at) VALUES (?)", (now(),))
+        return cursor.lastrowid
+
+    def finish_run(self, run_id: int, report: dict) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE ingest_runs SET finished_at = ?, report = ? WHERE id = ?",
+                            (now(), json.dumps(report), run_id))
+
+
+def _article_dict(row: sqlite3.Row, urls: list[str]) -> dict:
+    article = dict(row)
+    article["sentences"] = json.loads(article["sentences"])
+    article["removed"] = json.loads(article["removed"])
+    article["urls"] = urls
+    return article

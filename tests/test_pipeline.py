@@ -1,0 +1,116 @@
+import json
+import sqlite3
+
+import pytest
+
+from newsfuse import ClusterOptions, Options, Store, get_story, ingest, iter_raw_items, list_stories
+from newsfuse.errors import StoreError
+from newsfuse.records import RawItem
+
+BRIDGE = ("The city council of Duisburg voted on Monday to close the old Rhine bridge for urgent repairs after "
+          "engineers found deep cracks in two of its steel supports. The mayor said traffic would be diverted "
+          "through the northern ring road for at least three months while the work goes on. ")
+FLOOD = ("Heavy rain flooded dozens of homes in the coastal town of Brixham on Saturday as a storm moved across "
+         "southern England, and the fire service rescued several residents from cars trapped in rising water. ")
+
+
+def item(origin, text, **meta):
+    return RawItem(origin, "text", text, meta)
+
+
+def test_same_content_twice_is_one_article_with_both_urls(tmp_path, bow):
+    with Store(tmp_path / "n.db") as store:
+        first = ingest([item("a", BRIDGE, url="http://one.example/a")], store, embedder=bow)
+        again = ingest([item("b", BRIDGE.replace("  ", " ").upper().lower(), url="http://two.example/b")],
+                       store, embedder=bow)
+        assert (first.ingested, again.ingested, again.duplicates) == (1, 0, 1)
+        article = store.article(first.article_ids[0])
+        assert article["urls"] == ["http://one.example/a", "http://two.example/b"]
+
+
+def test_syndicated_copy_is_a_near_duplicate_in_the_same_story(tmp_path, bow):
+    reprint = "Bridge to close for repairs\nBy Staff Writer\n" + BRIDGE + "Copyright Wire Agency."
+    with Store(tmp_path / "n.db") as store:
+        report = ingest([item("wire", BRIDGE * 2, source="wire"), item("copy", reprint + BRIDGE, source="paper"),
+                         item("other", FLOOD * 2, source="paper")], store, embedder=bow)
+        assert report.near_duplicates == 1
+        wire, copy, other = report.article_ids
+        assert store.article(copy)["near_dup_of"] == wire
+        assert store.story_of_article(copy) == store.story_of_article(wire) != store.story_of_article(other)
+
+
+def test_bad_item_is_skipped_and_the_rest_ingested(tmp_path, bow):
+    items = [item("short", "Too short."), item("bad-date", BRIDGE, published="next week"), item("ok", FLOOD * 2)]
+    with Store(tmp_path / "n.db") as store:
+        report = ingest(items, store, embedder=bow)
+    assert report.ingested == 1
+    reasons = {s.origin: s.reason for s in report.skipped}
+    assert "only 2 words" in reasons["short"]
+    assert "'next week' is not a date" in reasons["bad-date"]
+
+
+def test_interrupted_run_keeps_committed_batches_and_can_be_rerun(tmp_path, bow):
+    texts = [f"Report number {i} on a separate matter. " + (FLOOD if i % 2 else BRIDGE) + f" Detail {i}." * 30
+             for i in range(6)]
+
+    class Failing:
+        name, dim, calls = bow.name, bow.dim, 0
+
+        def encode(self, batch):
+            Failing.calls += 1
+            if Failing.calls == 2:
+                raise RuntimeError("power cut")
+            return bow.encode(batch)
+
+    options = Options(batch_size=2)
+    path = tmp_path / "n.db"
+    with Store(path) as store, pytest.raises(RuntimeError):
+        ingest([item(str(i), t) for i, t in enumerate(texts)], store, options=options, embedder=Failing())
+    with Store(path) as store:
+        assert store.count_articles() == 2
+        report = ingest([item(str(i), t) for i, t in enumerate(texts)], store, options=options, embedder=bow)
+        assert (report.duplicates, report.ingested, store.count_articles()) == (2, 4, 6)
+
+
+def test_story_ids_are_stable_across_fresh_runs(tmp_path, bow):
+    items = lambda: [item("a", BRIDGE * 2, published="2024-01-02"), item("b", FLOOD * 2, published="2024-01-01"),
+                     item("c", BRIDGE * 2 + " More detail.", published="2024-01-03")]
+    ids = []
+    for name in ("one.db", "two.db"):
+        with Store(tmp_path / name) as store:
+            ingest(items(), store, embedder=bow)
+            ids.append(sorted((s["id"], s["n_articles"]) for s in list_stories(store)))
+    assert ids[0] == ids[1] and sorted(n for _, n in ids[0]) == [1, 2]
+
+
+def test_bridging_article_merges_stories_and_keeps_history(tmp_path, bow):
+    left, right = "alpha beta gamma delta " * 20, "omega sigma kappa lambda " * 20
+    options = ClusterOptions(threshold=0.45, merge_threshold=0.45, name_weight=0, time_weight=0)
+    with Store(tmp_path / "n.db") as store:
+        report = ingest([item("l", left), item("r", right), item("bridge", left + right)], store,
+                        embedder=bow, cluster_options=options, order="arrival")
+        first, second, bridge = report.article_ids
+        merged = {store.story_of_article(a) for a in report.article_ids}
+        assert len(merged) == 1
+        record = get_story(store, "s" + second[:11])
+        assert record["id"] == "s" + first[:11] and record["requested_id"] == "s" + second[:11]
+        assert [(m["from"], m["into"]) for m in record["merge_history"]] == [("s" + second[:11], "s" + first[:11])]
+
+
+def test_schema_is_migrated_and_a_newer_database_is_refused(tmp_path):
+    path = tmp_path / "n.db"
+    with Store(path) as store:
+        assert store.schema_version == 1
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA user_version = 99")
+    raw.close()
+    with pytest.raises(StoreError, match="newer than this newsfuse"):
+        Store(path)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path):
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot open database"):
+        Store(path)
