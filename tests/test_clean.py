@@ -70,3 +70,8 @@ def test_content_id_ignores_spacing_case_and_quote_style():
 def test_language_detection():
     assert clean.detect_language(seed("samarkand_a.txt")) == "en"
     assert clean.detect_language("Der Bundestag hat am Montag über das neue Gesetz abgestimmt und es beschlossen.") == "de"
+
+
+def test_word_count_handles_unspaced_scripts():
+    assert clean.word_count("The vote passed today.") == 4
+    assert clean.word_count("先日、不正に改造したiPhoneを販売した") == 7  # 14 CJK characters

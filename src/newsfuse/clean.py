@@ -186,6 +186,16 @@ def _add_span(spans: list, text: str, start: int, end: int) -> None:
         spans.append((start, end))
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def word_count(text: str) -> int:
+    """Words, with scripts written without spaces counted as 2 characters a word."""
+    cjk = len(_CJK.findall(text))
+    spaced = sum(1 for token in text.split() if not _CJK.search(token))
+    return spaced + cjk // 2
+
+
 def fingerprint_text(text: str) -> str:
     """The normal form that content ids hash: case, quotes, spacing unified."""
     text = unicodedata.normalize("NFKC", text).casefold()

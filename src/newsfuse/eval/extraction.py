@@ -23,7 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import EvalError, InputError
-from ..ingest.html import extract_html
+from ..ingest.article import to_article
+from ..ingest.sources import bytes_to_item
+from ..records import Skipped
 
 _TOKEN = re.compile(r"\w+")
 _NGRAM = 4  # the benchmark's shingle size
@@ -32,7 +34,7 @@ Scores = tuple[float, float, float]
 
 
 def evaluate_extraction(folder: Path, *, progress: Callable[[int, int], None] | None = None) -> dict:
-    """Precision, recall and F1 of ``extract_html`` against the gold bodies."""
+    """Precision, recall and F1 of ingested article text against the gold bodies."""
     folder = Path(folder)
     pages = _load_ground_truth(folder)
     scores: list[Scores] = []
@@ -80,9 +82,11 @@ def _shingles(text: str, n: int) -> Counter:
 
 
 def _predict(folder: Path, page: dict) -> str | None:
+    """The article text ingest would store: extraction, then chrome and headline removal."""
     try:
         html = gzip.decompress((folder / page["html"]).read_bytes())
-        return extract_html(html, origin=page["id"], url=page.get("url")).text
+        item = bytes_to_item(page["id"], "html", html, {"url": page.get("url")})
+        return None if isinstance(item, Skipped) else to_article(item).text
     except (InputError, OSError, EOFError):  # scored as an empty prediction
         return None
 

@@ -50,7 +50,7 @@ def _body_and_found_meta(raw: RawItem) -> tuple[str, dict]:
 
 
 def _check_length(origin: str, text: str, options: Options) -> None:
-    words = len(text.split())
+    words = clean.word_count(text)
     if words < options.min_words:
         raise InputError(origin, f"only {words} words of article text after cleaning "
                                  f"(minimum {options.min_words}, Options.min_words)", code="NF110")

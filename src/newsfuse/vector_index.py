@@ -1,0 +1,82 @@
+"""Approximate nearest-neighbour index over story vectors (usearch HNSW).
+
+Candidate stories for an article come from here, not from a scan of all
+stories. usearch was picked over faiss, hnswlib and sqlite-vec because it
+supports removing and re-adding a key (a story's centroid moves as it grows),
+stores half-precision vectors (half the memory, same candidates) and saves to
+one file (see benchmarks/cluster_scale.py for the figures).
+
+The store is the source of truth; the index file beside the database is a
+cache. It is trusted only when its generation token matches the store's;
+otherwise it is rebuilt from the stored story states.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from usearch.index import Index
+
+# HNSW graph degree and beam widths: usearch's defaults trade recall for
+# speed at 16/128/64; candidates are rescored exactly afterwards, so a
+# slightly smaller beam loses nothing measurable and keeps adds cheap.
+CONNECTIVITY = 16
+EXPANSION_ADD = 64
+EXPANSION_SEARCH = 64
+
+
+def story_key(story_id: str) -> int:
+    """Story ids are "s" + 11 hex digits: the hex is the index key."""
+    return int(story_id[1:], 16)
+
+
+def key_story(key: int) -> str:
+    return f"s{int(key):011x}"
+
+
+class StoryVectors:
+    """Story id -> unit vector, searchable by cosine similarity."""
+
+    def __init__(self, dim: int):
+        self.dim = dim
+        self.index = Index(ndim=dim, metric="cos", dtype="f16", connectivity=CONNECTIVITY,
+                           expansion_add=EXPANSION_ADD, expansion_search=EXPANSION_SEARCH)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def upsert(self, story_id: str, vector: np.ndarray) -> None:
+        key = story_key(story_id)
+        if key in self.index:
+            self.index.remove(key)
+        self.index.add(key, np.asarray(vector, dtype=np.float32))
+
+    def upsert_many(self, story_ids: list[str], vectors: np.ndarray) -> None:
+        if story_ids:
+            self.index.add(np.array([story_key(s) for s in story_ids], dtype=np.uint64),
+                           np.asarray(vectors, dtype=np.float32))
+
+    def remove(self, story_id: str) -> None:
+        key = story_key(story_id)
+        if key in self.index:
+            self.index.remove(key)
+
+    def nearest(self, vector: np.ndarray, count: int) -> list[tuple[str, float]]:
+        """Up to ``count`` (story id, cosine similarity), most similar first."""
+        if len(self.index) == 0:
+            return []
+        matches = self.index.search(np.asarray(vector, dtype=np.float32), count)
+        return [(key_story(k), 1.0 - float(d)) for k, d in zip(matches.keys, matches.distances)]
+
+    def save(self, path: Path) -> None:
+        self.index.save(str(path))
+
+    @classmethod
+    def load(cls, path: Path, dim: int) -> StoryVectors | None:
+        vectors = cls(dim)
+        try:
+            vectors.index.load(str(path))
+        except (OSError, RuntimeError, ValueError):
+            return None
+        return vectors
