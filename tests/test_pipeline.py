@@ -5,6 +5,7 @@ import pytest
 
 from newsfuse import ClusterOptions, Options, Store, get_story, ingest, iter_raw_items, list_stories
 from newsfuse.errors import StoreError
+from newsfuse.store.migrations import MIGRATIONS
 from newsfuse.records import RawItem
 
 BRIDGE = ("The city council of Duisburg voted on Monday to close the old Rhine bridge for urgent repairs after "
@@ -85,7 +86,7 @@ def test_story_ids_are_stable_across_fresh_runs(tmp_path, bow):
 
 def test_bridging_article_merges_stories_and_keeps_history(tmp_path, bow):
     left, right = "alpha beta gamma delta " * 20, "omega sigma kappa lambda " * 20
-    options = ClusterOptions(threshold=0.45, merge_threshold=0.45, name_weight=0, time_weight=0)
+    options = ClusterOptions(threshold=0.3, merge_threshold=0.3, time_weight=0)
     with Store(tmp_path / "n.db") as store:
         report = ingest([item("l", left), item("r", right), item("bridge", left + right)], store,
                         embedder=bow, cluster_options=options, order="arrival")
@@ -100,13 +101,25 @@ def test_bridging_article_merges_stories_and_keeps_history(tmp_path, bow):
 def test_schema_is_migrated_and_a_newer_database_is_refused(tmp_path):
     path = tmp_path / "n.db"
     with Store(path) as store:
-        assert store.schema_version == 1
+        assert store.schema_version == len(MIGRATIONS)
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     raw = sqlite3.connect(path)
     raw.execute("PRAGMA user_version = 99")
     raw.close()
     with pytest.raises(StoreError, match="newer than this newsfuse"):
         Store(path)
+
+
+def test_an_old_database_is_migrated_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    raw.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    raw.execute("INSERT INTO stories (id, n_articles, created_at, updated_at) VALUES ('s1', 0, 'x', 'x')")
+    raw.commit()
+    raw.close()
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert store.term_df() == {} and store.story_row("s1")["id"] == "s1"
 
 
 def test_not_a_database_is_a_clear_error(tmp_path):

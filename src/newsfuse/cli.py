@@ -187,17 +187,31 @@ def eval_clustering(
     file: Path = typer.Argument(..., help="Labelled JSON Lines: id, text and the label field."),
     label: str = typer.Option(..., "--label", help="Field holding the gold story label."),
     order: str = typer.Option("time", "--order", help="time: by publication date; file: in file order."),
+    cv: int = typer.Option(0, "--cv", help="K > 1: cross-validate K folds grouped by label (tune on K-1, score the rest)."),
+    text_only: bool = typer.Option(False, "--text-only", help="Ignore title, date, outlet and URL fields."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """B-cubed and pairwise scores of story clustering on a labelled corpus."""
     from .eval.clustering import evaluate_clustering
 
+    strip = ("title", "published", "source", "url") if text_only else ()
     try:
         with _progress() as bar:
-            scores = evaluate_clustering(file, label, order=order, progress=_Bar(bar))
+            if cv > 1:
+                scores = _cross_validate(file, label, order, cv, strip, _Bar(bar))
+            else:
+                scores = evaluate_clustering(file, label, order=order, strip=strip, progress=_Bar(bar))
     except NewsfuseError as exc:
         _fail(exc)
     _print_scores(scores, as_json)
+
+
+def _cross_validate(file: Path, label: str, order: str, folds: int, strip: tuple, progress) -> dict:
+    from .embed import MiniLMEmbedder
+    from .eval.cv import cross_validate, labelled_features
+
+    data = labelled_features(file, label, MiniLMEmbedder(), strip=strip)
+    return cross_validate(data, folds=folds, order="time" if order == "time" else "file", progress=progress)
 
 
 @eval_app.command("extraction")

@@ -1,46 +1,93 @@
 """Incremental story clustering: each article joins a story or starts one.
 
-Articles arrive one at a time. Each is scored against the live stories
-(centroid similarity of its vectors, shared names, closeness in time); it joins
-the best story when the score clears ``ClusterOptions.threshold`` and starts a
-new story otherwise. A story's id is derived from its first article and never
-changes; when a later article shows two stories are one, the younger story is
-merged into the older and the merge is recorded.
+Articles arrive one at a time. Each is scored against candidate stories
+(the nearest story vectors in an approximate-nearest-neighbour index) with
+three signals that separate "same event" from "same topic":
+
+- ``title``: the headline's embedding against the story's headlines (the
+  lead sentences stand in when there is no headline);
+- ``body``: the body's embedding (mean over windows) against the story's;
+- ``terms``: TF-IDF cosine of content words, with document frequencies
+  learned from the stream itself (no look-ahead), so rare shared names and
+  numbers weigh most;
+
+minus a time penalty that grows with the log of the gap in days between the
+article's publication date and the story's date range (reports days apart
+are less likely one event, but an anniversary piece months later can still
+belong). Stories outside ``window_days`` are not candidates at all.
+
+It joins the best story when the score clears ``threshold`` and starts a new
+story otherwise. A story's id is derived from its first article and never
+changes; when one article scores above ``merge_threshold`` with two stories,
+they are one event and are merged (the larger, or older, id survives).
+
+Weights and thresholds are chosen by cross-validation grouped by event
+(``newsfuse.eval.cv``); see docs/MEASUREMENTS.md for the held-out figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections import Counter
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .embed import unit
+from .vector_index import StoryVectors
 
 
 @dataclass(frozen=True)
 class ClusterOptions:
-    threshold: float = 0.60
-    # Two live stories both scoring at least this with one article are one
-    # story: the article bridges them.
-    merge_threshold: float = 0.75
-    # Reports this many days apart or more get the full time penalty.
-    time_scale_days: float = 7.0
-    time_weight: float = 0.10
-    name_weight: float = 0.15
-    # Names kept per story (the most frequent): bounds the state's size.
-    max_names: int = 60
+    # Weights of the three similarities; they need not sum to 1 (the
+    # threshold is on the same scale).
+    title_weight: float = 0.35
+    body_weight: float = 0.25
+    terms_weight: float = 0.40
+    threshold: float = 0.42
+    # An article scoring at least this with two stories bridges them.
+    merge_threshold: float = 0.62
+    # Time penalty: time_weight * min(1, log(1+gap)/log(1+time_cap_days)).
+    time_weight: float = 0.05
+    time_cap_days: float = 30.0
+    # Stories whose date range is further than this from the article are not
+    # candidates (None: no limit). Generous, because dates are noisy:
+    # in news_cluster some events' reports span over a year.
+    window_days: float | None = 400.0
+    # Candidates fetched from the vector index, then scored exactly.
+    candidates: int = 24
+    # Terms kept per story (the heaviest): bounds a story's state.
+    max_terms: int = 300
+
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below between
+both but by can could did do does doing down during each few for from further had has have having he her here
+hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off
+on once only or other our ours ourselves out over own said same she should so some such than that the their
+theirs them themselves then there these they this those through to too under until up very was we were what
+when where which while who whom why will with would you your yours yourself yourselves one two new says say
+year years time people told according would could also like get got make made may might must per via mr mrs ms
+""".split())
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+
+def content_terms(text: str) -> Counter:
+    """Lower-cased content words and numbers (stop words dropped)."""
+    return Counter(t for t in _TOKEN.findall(text.lower()) if len(t) > 1 and t not in STOPWORDS)
 
 
 @dataclass
 class ArticleFeatures:
     article_id: str
-    vector: np.ndarray
+    title_vec: np.ndarray
+    body_vec: np.ndarray
+    terms: Counter
     day: int | None = None
-    names: Counter = field(default_factory=Counter)
     title: str | None = None
     headline: bool = False  # title is the article's real headline, not its first sentence
 
@@ -48,46 +95,72 @@ class ArticleFeatures:
 @dataclass
 class StoryState:
     id: str
-    total: np.ndarray
+    title_sum: np.ndarray
+    body_sum: np.ndarray
+    terms: dict = field(default_factory=dict)  # sum of the members' unit TF-IDF vectors
     n: int = 0
     first_day: int | None = None
     last_day: int | None = None
-    names: Counter = field(default_factory=Counter)
     title: str | None = None
     headline: bool = False
+    terms_norm: float = 0.0  # cached: the terms change only when the story does
 
     @property
-    def centroid(self) -> np.ndarray:
-        return unit(self.total)
+    def key_vector(self) -> np.ndarray:
+        """What the vector index holds for this story."""
+        return unit(self.title_sum + self.body_sum)
 
     def to_bytes(self) -> bytes:
         head = {"id": self.id, "n": self.n, "first_day": self.first_day, "last_day": self.last_day,
-                "names": dict(self.names), "title": self.title, "headline": self.headline}
-        return json.dumps(head).encode() + b"\n" + self.total.astype(np.float32).tobytes()
+                "terms": self.terms, "title": self.title, "headline": self.headline}
+        vectors = np.concatenate([self.title_sum, self.body_sum]).astype(np.float32)
+        return json.dumps(head).encode() + b"\n" + vectors.tobytes()
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> StoryState:
-        head, _, vector = blob.partition(b"\n")
+        head, _, raw = blob.partition(b"\n")
         meta = json.loads(head)
-        return cls(meta["id"], np.frombuffer(vector, dtype=np.float32).copy(), meta["n"], meta["first_day"],
-                   meta["last_day"], Counter(meta["names"]), meta["title"], meta["headline"])
+        vectors = np.frombuffer(raw, dtype=np.float32)
+        half = len(vectors) // 2
+        return cls(meta["id"], vectors[:half].copy(), vectors[half:].copy(), meta["terms"], meta["n"],
+                   meta["first_day"], meta["last_day"], meta["title"], meta["headline"], sparse_norm(meta["terms"]))
 
 
-_NAME = re.compile(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)*")
-_NOT_NAMES = {"The", "A", "An", "In", "On", "At", "But", "And", "It", "He", "She", "They", "We", "I", "This",
-              "That", "His", "Her", "Their", "Our", "As", "For", "If", "When", "While", "After", "Before", "Mr",
-              "Mrs", "Ms", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+class TermWeights:
+    """Document frequencies learned from the stream; TF-IDF vectors from them."""
+
+    def __init__(self, df: dict | None = None, n_docs: int = 0):
+        self.df = Counter(df or {})
+        self.n_docs = n_docs
+        self.changed: set[str] = set()
+
+    def observe(self, terms: Counter) -> dict:
+        """Count the article's terms, then return its unit TF-IDF vector."""
+        self.n_docs += 1
+        self.df.update(terms.keys())
+        self.changed.update(terms.keys())
+        weights = {t: (1.0 + math.log(c)) * (math.log((1.0 + self.n_docs) / (1.0 + self.df[t])) + 1.0)
+                   for t, c in terms.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {t: w / norm for t, w in weights.items()}
 
 
-def proper_names(text: str) -> Counter:
-    """Capitalised word runs not at a sentence start: cheap stand-in for NER."""
-    names = Counter()
-    for match in _NAME.finditer(text):
-        name = match.group()
-        if name in _NOT_NAMES:
-            continue
-        names[name.lower()] += 1
-    return names
+def sparse_cosine(a: dict, b: dict, norm_a: float = 1.0, norm_b: float | None = None) -> float:
+    """Cosine of two term -> weight dicts; norms may be passed in when known."""
+    shared = a.keys() & b.keys()  # set intersection runs in C: the fast path
+    dot = sum(a[t] * b[t] for t in shared)
+    if norm_b is None:
+        norm_b = sparse_norm(b)
+    return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+
+
+def sparse_norm(vector: dict) -> float:
+    return math.sqrt(sum(w * w for w in vector.values()))
+
+
+def cosine(vector: np.ndarray, total: np.ndarray) -> float:
+    norm = float(np.linalg.norm(total))
+    return float(vector @ total) / norm if norm else 0.0
 
 
 def day_number(iso: str | None) -> int | None:
@@ -98,53 +171,58 @@ def story_id_for(article_id: str) -> str:
     return "s" + article_id[:11]
 
 
-def score(article: ArticleFeatures, story: StoryState, options: ClusterOptions) -> float:
-    similarity = float(article.vector @ story.centroid)
-    return similarity + options.name_weight * name_overlap(article.names, story.names) \
-        - options.time_weight * time_gap(article.day, story, options)
-
-
-def name_overlap(a: Counter, b: Counter) -> float:
-    if not a or not b:
-        return 0.0
-    shared = set(a) & set(b)
-    return len(shared) / min(len(a), len(b))
-
-
-def time_gap(day: int | None, story: StoryState, options: ClusterOptions) -> float:
-    """0 inside the story's date range, rising to 1 at time_scale_days away."""
+def day_gap(day: int | None, story: StoryState) -> float | None:
     if day is None or story.first_day is None:
-        return 0.0
-    gap = max(story.first_day - day, day - story.last_day, 0)
-    return min(gap / options.time_scale_days, 1.0)
+        return None
+    return float(max(story.first_day - day, day - story.last_day, 0))
 
 
-def new_story(article: ArticleFeatures) -> StoryState:
-    story = StoryState(story_id_for(article.article_id), np.zeros_like(article.vector))
-    add_to_story(story, article, max_names=10**9)
+def score(article: ArticleFeatures, tfidf: dict, story: StoryState, options: ClusterOptions) -> float:
+    value = (options.title_weight * cosine(article.title_vec, story.title_sum)
+             + options.body_weight * cosine(article.body_vec, story.body_sum)
+             + options.terms_weight * sparse_cosine(tfidf, story.terms, 1.0, story.terms_norm))
+    gap = day_gap(article.day, story)
+    if gap is not None and options.time_weight:
+        value -= options.time_weight * min(1.0, math.log1p(gap) / math.log1p(options.time_cap_days))
+    return value
+
+
+def new_story(article: ArticleFeatures, tfidf: dict, options: ClusterOptions) -> StoryState:
+    zeros = np.zeros_like(article.body_vec)
+    story = StoryState(story_id_for(article.article_id), zeros, zeros.copy())
+    add_to_story(story, article, tfidf, options)
     return story
 
 
-def add_to_story(story: StoryState, article: ArticleFeatures, max_names: int = 60) -> None:
-    story.total = story.total + article.vector
+def add_to_story(story: StoryState, article: ArticleFeatures, tfidf: dict, options: ClusterOptions) -> None:
+    story.title_sum = story.title_sum + article.title_vec
+    story.body_sum = story.body_sum + article.body_vec
+    _add_terms(story, tfidf, options.max_terms)
     story.n += 1
     if article.day is not None:
         story.first_day = article.day if story.first_day is None else min(story.first_day, article.day)
         story.last_day = article.day if story.last_day is None else max(story.last_day, article.day)
-    story.names.update(article.names)
-    if len(story.names) > max_names:
-        story.names = Counter(dict(story.names.most_common(max_names)))
     if story.title is None or (article.headline and not story.headline):
         story.title, story.headline = article.title, article.headline
 
 
-def absorb(target: StoryState, other: StoryState) -> None:
+def _add_terms(story: StoryState, tfidf: dict, max_terms: int) -> None:
+    terms = story.terms
+    for term, weight in tfidf.items():
+        terms[term] = terms.get(term, 0.0) + weight
+    if len(terms) > max_terms:
+        story.terms = dict(sorted(terms.items(), key=lambda kv: -kv[1])[:max_terms])
+    story.terms_norm = sparse_norm(story.terms)
+
+
+def absorb(target: StoryState, other: StoryState, options: ClusterOptions) -> None:
     """Fold ``other`` into ``target`` (a merge)."""
-    target.total = target.total + other.total
+    target.title_sum = target.title_sum + other.title_sum
+    target.body_sum = target.body_sum + other.body_sum
+    _add_terms(target, other.terms, options.max_terms)
     target.n += other.n
     days = [d for d in (target.first_day, target.last_day, other.first_day, other.last_day) if d is not None]
     target.first_day, target.last_day = (min(days), max(days)) if days else (None, None)
-    target.names.update(other.names)
     if other.headline and not target.headline:
         target.title, target.headline = other.title, True
 
@@ -157,43 +235,75 @@ class Assignment:
 
 
 class StoryIndex:
-    """The live stories and their scoring. Exact search over all live stories."""
+    """Live stories: their states (any mapping), a vector index, term weights.
 
-    def __init__(self, options: ClusterOptions = ClusterOptions()):
+    ``states`` may be a plain dict or a store-backed cache; it must iterate
+    in creation order (oldest first) for merges to keep the older id.
+    """
+
+    def __init__(self, options: ClusterOptions = ClusterOptions(), *, dim: int = 384,
+                 states: MutableMapping | None = None, vectors: StoryVectors | None = None,
+                 terms: TermWeights | None = None):
         self.options = options
-        self.stories: dict[str, StoryState] = {}
+        self.stories: MutableMapping[str, StoryState] = states if states is not None else {}
+        self.vectors = vectors or StoryVectors(dim)
+        self.terms = terms or TermWeights()
+        self.touched: set[str] = set()
 
     def load(self, states) -> None:
+        """Add stored (id, state bytes) pairs and index their vectors."""
+        ids, keys = [], []
         for story_id, blob in states:
-            self.stories[story_id] = StoryState.from_bytes(blob)
+            story = StoryState.from_bytes(blob)
+            self.stories[story_id] = story
+            ids.append(story_id)
+            keys.append(story.key_vector)
+        if ids and len(self.vectors) == 0:
+            self.vectors.upsert_many(ids, np.vstack(keys))
+
+    def candidates(self, article: ArticleFeatures) -> list[StoryState]:
+        query = unit(article.title_vec + article.body_vec)
+        found = [self.stories[sid] for sid, _ in self.vectors.nearest(query, self.options.candidates)
+                 if sid in self.stories]
+        window = self.options.window_days
+        return [s for s in found if window is None or (day_gap(article.day, s) or 0.0) <= window]
 
     def assign(self, article: ArticleFeatures) -> Assignment:
-        scored = sorted(((score(article, s, self.options), s.id) for s in self.stories.values()), reverse=True)
+        tfidf = self.terms.observe(article.terms)
+        scored = sorted(((score(article, tfidf, s, self.options), s.id) for s in self.candidates(article)),
+                        reverse=True)
         if not scored or scored[0][0] < self.options.threshold:
-            story = new_story(article)
-            self.stories[story.id] = story
+            story = new_story(article, tfidf, self.options)
+            self._put(story)
             return Assignment(story.id, created=True)
         bridged = [sid for value, sid in scored if value >= self.options.merge_threshold]
         target_id = self._merge(bridged) if len(bridged) > 1 else scored[0][1]
-        add_to_story(self.stories[target_id], article, self.options.max_names)
+        add_to_story(self.stories[target_id], article, tfidf, self.options)
+        self._put(self.stories[target_id])
         return Assignment(target_id, created=False, merged=[s for s in bridged if s != target_id])
-
-    def _merge(self, story_ids: list[str]) -> str:
-        """Fold the stories into the largest, the oldest on a tie (the most established id).
-
-        ``self.stories`` keeps creation order, so a lower position is older.
-        """
-        age = {sid: position for position, sid in enumerate(self.stories)}
-        target_id = max(story_ids, key=lambda sid: (self.stories[sid].n, -age[sid]))
-        for sid in story_ids:
-            if sid != target_id:
-                absorb(self.stories[target_id], self.stories.pop(sid))
-        return target_id
 
     def join(self, article: ArticleFeatures, story_id: str) -> Assignment:
         """Add an article to a known story (a syndicated copy joins its original's)."""
-        add_to_story(self.stories[story_id], article, self.options.max_names)
+        tfidf = self.terms.observe(article.terms)
+        add_to_story(self.stories[story_id], article, tfidf, self.options)
+        self._put(self.stories[story_id])
         return Assignment(story_id, created=False)
+
+    def _put(self, story: StoryState) -> None:
+        self.stories[story.id] = story
+        self.vectors.upsert(story.id, story.key_vector)
+        self.touched.add(story.id)
+
+    def _merge(self, story_ids: list[str]) -> str:
+        """Fold the stories into the largest, the oldest on a tie (the most established id)."""
+        age = {sid: position for position, sid in enumerate(self.stories) if sid in story_ids}
+        target_id = max(story_ids, key=lambda sid: (self.stories[sid].n, -age[sid]))
+        for sid in story_ids:
+            if sid != target_id:
+                absorb(self.stories[target_id], self.stories.pop(sid), self.options)
+                self.vectors.remove(sid)
+        return target_id
+
 
 _LEAD_SENTENCES = 3
 
@@ -218,18 +328,18 @@ def display_title(title: str | None, text: str, sentences: list[tuple[int, int]]
 
 
 def article_features(articles, embedder, *, window_words: int = 180, max_windows: int = 4) -> list[ArticleFeatures]:
-    """Vectors (title, lead, body windows, embedded in one batch), names, day."""
+    """Headline (or lead) and body-window vectors, embedded in one batch; terms; day."""
     texts, owners = [], []
     for index, article in enumerate(articles):
-        parts = ([article.title] if article.title else []) + [lead_text(article.text, article.sentences)]
-        parts += window_texts(article.text, window_words, max_windows)
-        texts += parts
-        owners += [index] * len(parts)
+        windows = window_texts(article.text, window_words, max_windows)
+        texts += [article.title or lead_text(article.text, article.sentences)] + windows
+        owners += [(index, "title")] + [(index, "body")] * len(windows)
     vectors = embedder.encode(texts)
-    owners = np.asarray(owners)
-    return [
-        ArticleFeatures(article.id, unit(vectors[owners == i].mean(axis=0)), day_number(article.published),
-                        proper_names(article.text), display_title(article.title, article.text, article.sentences),
-                        headline=bool(article.title))
-        for i, article in enumerate(articles)
-    ]
+    result = []
+    for index, article in enumerate(articles):
+        rows = [i for i, owner in enumerate(owners) if owner[0] == index]
+        result.append(ArticleFeatures(
+            article.id, vectors[rows[0]], unit(vectors[rows[1:]].mean(axis=0)),
+            content_terms(f"{article.title or ''}\n{article.text}"), day_number(article.published),
+            display_title(article.title, article.text, article.sentences), headline=bool(article.title)))
+    return result

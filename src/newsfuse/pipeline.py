@@ -19,6 +19,7 @@ from .errors import ConfigError, InputError
 from .ingest.article import to_article
 from .records import Article, IngestReport, RawItem, Skipped
 from .store import Store
+from .store.story_index import open_story_index, save_batch_state, save_story_index
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -98,8 +99,7 @@ def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options
 
 def _store_and_cluster(pending, store, report, options, cluster_options, embedder, progress) -> None:
     embedder = embedder or MiniLMEmbedder(batch_size=options.embed_batch_size)
-    index = StoryIndex(cluster_options)
-    index.load(store.live_story_states())
+    index = open_story_index(store, cluster_options, embedder.dim)
     embed_seconds, step = 0.0, options.batch_size
     for start in range(0, len(pending), step):
         batch = pending[start:start + step]
@@ -110,7 +110,9 @@ def _store_and_cluster(pending, store, report, options, cluster_options, embedde
         with store.transaction():
             for item, feature in zip(batch, features):
                 _add_article(item, feature, store, index, report, options, embedder.name)
+            save_batch_state(store, index)
         progress("cluster", start + len(batch), len(pending))
+    save_story_index(store, index)
     report.seconds["embed"] = round(embed_seconds, 3)
 
 
@@ -122,7 +124,7 @@ def _add_article(item: _Pending, feature: ArticleFeatures, store: Store, index: 
     original = dedup.best_near_duplicate(sig, store.minhash_candidates(buckets), options)
     store.insert_article(article, external_id=item.external_id, near_dup_of=original)
     store.put_minhash(article.id, sig.tobytes(), buckets)
-    store.put_vector(article.id, model, feature.vector.tobytes())
+    store.put_vector(article.id, model, feature.body_vec.tobytes())
     if original is not None:
         report.near_duplicates += 1
         assignment = index.join(feature, store.story_of_article(original))

@@ -52,7 +52,8 @@ class StoryVectors:
             self.index.remove(key)
         self.index.add(key, np.asarray(vector, dtype=np.float32))
 
-    def upsert_many(self, story_ids: list[str], vectors: np.ndarray) -> None:
+    def upsert_many(self, story_ids: list[str], vectors) -> None:
+        """Add many stories at once (all new to the index)."""
         if story_ids:
             self.index.add(np.array([story_key(s) for s in story_ids], dtype=np.uint64),
                            np.asarray(vectors, dtype=np.float32))

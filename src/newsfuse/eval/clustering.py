@@ -14,21 +14,26 @@ from ..store import Store
 from .metrics import clustering_scores
 
 
-def read_labelled(path: Path, label: str, options: Options = Options()) -> tuple[list, dict]:
-    """Items (RawItem | Skipped) and gold labels by item id, from JSON Lines."""
+def read_labelled(path: Path, label: str, options: Options = Options(), strip: tuple[str, ...] = ()
+                  ) -> tuple[list, dict]:
+    """Items (RawItem | Skipped) and gold labels by item id, from JSON Lines.
+
+    ``strip`` names metadata fields to ignore (to measure text-only corpora).
+    """
     if not Path(path).is_file():
         raise EvalError(f"no such file: {path}")
     items, gold = [], {}
     with open(path, "rb") as handle:
         for number, line in enumerate(handle, start=1):
             if line.strip():
-                _read_line(f"{path}:{number}", line, label, options, items, gold)
+                _read_line(f"{path}:{number}", line, label, options, items, gold, strip)
     if not gold:
         raise EvalError(f"{path} holds no records with an 'id' and a {label!r} label")
     return items, gold
 
 
-def _read_line(origin: str, line: bytes, label: str, options: Options, items: list, gold: dict) -> None:
+def _read_line(origin: str, line: bytes, label: str, options: Options, items: list, gold: dict,
+               strip: tuple[str, ...]) -> None:
     try:
         record = json.loads(line)
     except ValueError as exc:
@@ -36,15 +41,16 @@ def _read_line(origin: str, line: bytes, label: str, options: Options, items: li
     if "id" not in record or label not in record:
         raise EvalError(f"{origin}: record lacks 'id' or the label field {label!r}",
                         hint="every record needs both to be scored")
-    # Only id and text matter for scoring: the label must not leak in.
-    item = jsonl_record(origin, json.dumps({k: v for k, v in record.items() if k != label}).encode(), options)
+    # The label must not leak into what is clustered.
+    kept = {k: v for k, v in record.items() if k != label and k not in strip}
+    item = jsonl_record(origin, json.dumps(kept).encode(), options)
     items.append(item)
     gold[str(record["id"])] = record[label]
 
 
 def evaluate_clustering(path: Path, label: str, *, order: str = "time", options: Options = Options(),
                         cluster_options: ClusterOptions = ClusterOptions(), embedder=None,
-                        progress=None) -> dict:
+                        strip: tuple[str, ...] = (), progress=None) -> dict:
     """Ingest the corpus into a temporary store and score its stories.
 
     Items that cannot be ingested count as singleton stories, so skipping a
@@ -54,7 +60,7 @@ def evaluate_clustering(path: Path, label: str, *, order: str = "time", options:
 
     if order not in ("time", "file"):
         raise EvalError(f"unknown order {order!r}", hint="use --order time or --order file")
-    items, gold = read_labelled(path, label, options)
+    items, gold = read_labelled(path, label, options, strip)
     with tempfile.TemporaryDirectory(prefix="newsfuse-eval-") as tmp, Store(Path(tmp) / "eval.db") as store:
         report = ingest(items, store, options=options, cluster_options=cluster_options, embedder=embedder,
                         order="time" if order == "time" else "arrival", **({"progress": progress} if progress else {}))

@@ -72,4 +72,16 @@ MIGRATIONS: list[str] = [
         report TEXT
     );
     """,
+    # 2: document frequencies for streaming TF-IDF; key-value metadata (the
+    # story vector index's generation token, the document count).
+    """
+    CREATE TABLE term_df (
+        term TEXT PRIMARY KEY,
+        df INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT
+    );
+    """,
 ]

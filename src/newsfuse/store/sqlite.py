@@ -215,6 +215,31 @@ class Store:
         rows = self.db.execute("SELECT * FROM story_merges WHERE into_id = ? ORDER BY merged_at", (story_id,))
         return [dict(r) for r in rows]
 
+    def story_state(self, story_id: str) -> bytes | None:
+        row = self.db.execute("SELECT state FROM stories WHERE id = ? AND merged_into IS NULL",
+                              (story_id,)).fetchone()
+        return row[0] if row else None
+
+    def count_live_stories(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM stories WHERE merged_into IS NULL").fetchone()[0]
+
+    # -- term statistics and metadata ---------------------------------------
+
+    def term_df(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT term, df FROM term_df"))
+
+    def save_term_df(self, df: dict[str, int], terms: Iterable[str]) -> None:
+        self.db.executemany("INSERT INTO term_df VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = excluded.df",
+                            [(t, df[t]) for t in terms])
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (key, value))
+
     # -- runs -------------------------------------------------------------
 
     def start_run(self) -> int:
