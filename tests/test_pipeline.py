@@ -38,6 +38,26 @@ def test_syndicated_copy_is_a_near_duplicate_in_the_same_story(tmp_path, bow):
         wire, copy, other = report.article_ids
         assert store.article(copy)["near_dup_of"] == wire
         assert store.story_of_article(copy) == store.story_of_article(wire) != store.story_of_article(other)
+        story = get_story(store, store.story_of_article(wire))
+        assert (story["n_articles"], story["n_sources"], story["n_independent"]) == (2, 2, 1)
+        listed = next(s for s in list_stories(store) if s["id"] == story["id"])
+        assert (listed["n_sources"], listed["n_independent"]) == (2, 1)
+
+
+def test_late_arrival_is_placed_by_its_publication_date(tmp_path, bow):
+    options = ClusterOptions(window_days=5)
+    with Store(tmp_path / "n.db") as store:
+        first = ingest([item("a", BRIDGE * 2, published="2024-03-01"), item("b", FLOOD * 2, published="2024-03-20")],
+                       store, embedder=bow, cluster_options=options)
+        shuffled = " ".join(reversed(BRIDGE.split())) * 2  # same words, not a near-duplicate
+        late = ingest([item("late", shuffled, published="2024-03-02")], store,
+                      embedder=bow, cluster_options=options)
+        assert late.near_duplicates == 0
+        assert store.story_of_article(late.article_ids[0]) == store.story_of_article(first.article_ids[0])
+        resorted = " ".join(sorted(BRIDGE.split())) * 2
+        much_later = ingest([item("later", resorted, published="2025-03-02")], store,
+                            embedder=bow, cluster_options=options)
+        assert much_later.new_stories == 1
 
 
 def test_bad_item_is_skipped_and_the_rest_ingested(tmp_path, bow):

@@ -113,10 +113,11 @@ def stories(db: Path = DB_OPTION, as_json: bool = typer.Option(False, "--json"))
     if as_json:
         out.print_json(json.dumps(rows))
         return
-    table = Table("id", "title", "first", "last", "articles", "outlets", width=None if out.is_terminal else 160)
+    table = Table("id", "title", "first", "last", "articles", "outlets", "independent",
+                  width=None if out.is_terminal else 170)
     for row in rows:
         table.add_row(row["id"], row["title"] or "", row["first_seen"] or "–", row["last_seen"] or "–",
-                      str(row["n_articles"]), str(row["n_sources"]))
+                      str(row["n_articles"]), str(row["n_sources"]), str(row["n_independent"]))
     out.print(table)
 
 
@@ -160,7 +161,8 @@ def _story_id_or_largest(store: Store, story_id: str | None, largest: bool) -> s
 def _print_story(record: dict, text: bool) -> None:
     out.rule(f"[bold]{record['title']}[/bold]")
     out.print(f"story {record['id']}  ·  {record['first_seen'] or '?'} – {record['last_seen'] or '?'}  ·  "
-              f"{record['n_articles']} articles from {record['n_sources']} outlets")
+              f"{record['n_articles']} articles from {record['n_sources']} outlets "
+              f"({record['n_independent']} independent)")
     if record["requested_id"] != record["id"]:
         out.print(f"(you asked for {record['requested_id']}, which was merged into this story)")
     for merge in record["merge_history"]:

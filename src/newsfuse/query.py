@@ -31,10 +31,18 @@ def get_story(store: Store, story_id: str, *, with_text: bool = False) -> dict:
         "last_seen": row["last_seen"],
         "n_articles": len(articles),
         "n_sources": len({a["source"] or a["id"] for a in articles}),
+        "n_independent": _independent_sources(articles),
         "outlets": outlets,
         "articles": articles,
         "merge_history": _merge_history(store, resolved),
     }
+
+
+def _independent_sources(articles: list[dict]) -> int:
+    """Distinct outlets once syndicated copies are counted as their original."""
+    outlet = {a["id"]: a["source"] or a["id"] for a in articles}
+    return len({outlet.get(a["near_dup_of"], a["near_dup_of"]) if a["near_dup_of"] else outlet[a["id"]]
+                for a in articles})
 
 
 def _merge_history(store: Store, story_id: str) -> list[dict]:

@@ -69,14 +69,13 @@ def score_options(data: list[Labelled], options: ClusterOptions, order: str = "t
 
 
 def default_grid() -> list[dict]:
-    """Weights on a simplex (step 0.1, each at least 0.1) times thresholds."""
+    """The search space: headline-heavy to term-heavy weightings, thresholds
+    from permissive to strict, with and without the time penalty (108 points)."""
     grid = []
-    for title, body in itertools.product([i / 10 for i in range(1, 9)], repeat=2):
-        terms = round(1.0 - title - body, 2)
-        if terms >= 0.1:
-            for threshold in [t / 100 for t in range(30, 62, 3)]:
-                grid.append({"title_weight": title, "body_weight": body, "terms_weight": terms,
-                             "threshold": threshold})
+    for title, body, threshold, time_weight in itertools.product(
+            [0.3, 0.45, 0.6], [0.1, 0.2], [t / 100 for t in range(24, 51, 3)], [0.0, 0.1]):
+        grid.append({"title_weight": title, "body_weight": body, "terms_weight": round(1 - title - body, 2),
+                     "threshold": threshold, "time_weight": time_weight})
     return grid
 
 

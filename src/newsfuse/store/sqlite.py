@@ -192,10 +192,13 @@ class Store:
         return rows[0][0]
 
     def stories(self) -> list[dict]:
+        # n_independent: a syndicated copy counts as its original's outlet.
         rows = self.db.execute(
             "SELECT s.id, s.title, s.first_seen, s.last_seen, COUNT(a.id) AS n_articles,"
-            " COUNT(DISTINCT COALESCE(a.source, a.id)) AS n_sources"
-            " FROM stories s JOIN articles a ON a.story_id = s.id WHERE s.merged_into IS NULL"
+            " COUNT(DISTINCT COALESCE(a.source, a.id)) AS n_sources,"
+            " COUNT(DISTINCT COALESCE(o.source, o.id, a.source, a.id)) AS n_independent"
+            " FROM stories s JOIN articles a ON a.story_id = s.id LEFT JOIN articles o ON o.id = a.near_dup_of"
+            " WHERE s.merged_into IS NULL"
             " GROUP BY s.id ORDER BY n_articles DESC, s.last_seen DESC, s.id")
         return [dict(r) for r in rows]
 

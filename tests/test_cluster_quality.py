@@ -1,0 +1,40 @@
+"""Clustering quality on news_cluster (../shared), measured honestly.
+
+The floor is on held-out folds: weights and threshold are tuned on the other
+folds' events, never on the articles scored.
+"""
+
+import pytest
+
+from newsfuse.eval.clustering import evaluate_clustering
+from newsfuse.eval.cv import cross_validate, labelled_features
+from conftest import shared_file
+
+pytestmark = pytest.mark.slow
+
+# Measured 2026-11-23 (see docs/MEASUREMENTS.md): held-out B-cubed F1 0.956 by
+# time; 0.933 on the whole corpus with the shipped defaults. Floors sit a little
+# below, so noise does not fail CI but a real regression does.
+HELD_OUT_FLOOR = 0.94
+WHOLE_CORPUS_FLOOR = 0.91
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return shared_file("data", "stories", "news_cluster.jsonl")
+
+
+def test_held_out_bcubed_f1_by_event_folds(corpus, minilm):
+    data = labelled_features(corpus, "event_id", minilm)
+    result = cross_validate(data, folds=5, seed=0, order="time")
+    assert len(result["folds"]) == 5
+    assert result["mean"]["bcubed_f1"] >= HELD_OUT_FLOOR, result["mean"]
+
+
+def test_whole_corpus_through_the_ingest_pipeline(corpus, minilm):
+    # The shipped defaults were chosen by the cross-validation above on this
+    # same corpus, so this figure is not held-out: it guards the pipeline path
+    # (near-duplicates, store, vector index), the held-out test guards quality.
+    scores = evaluate_clustering(corpus, "event_id", embedder=minilm)
+    assert scores["n_items"] == 383 and scores["n_skipped"] == 3
+    assert scores["bcubed_f1"] >= WHOLE_CORPUS_FLOOR, scores
