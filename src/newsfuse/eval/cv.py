@@ -62,6 +62,15 @@ def cluster_labelled(data: list[Labelled], options: ClusterOptions, order: str =
     return {article_id: assignment.story_id for article_id, assignment in members.items()}
 
 
+def with_params(base: ClusterOptions, params: dict) -> ClusterOptions:
+    """Grid weights apply to headline and lead-only articles alike, so the same
+    search tunes ``lead_weights`` on a corpus without titles."""
+    options = replace(base, **params)
+    if "title_weight" in params:
+        options = replace(options, lead_weights=(options.title_weight, options.body_weight, options.terms_weight))
+    return options
+
+
 def score_options(data: list[Labelled], options: ClusterOptions, order: str = "time") -> dict:
     pred = cluster_labelled(data, options, order)
     gold = {d.features.article_id: d.label for d in data}
@@ -93,8 +102,8 @@ def cross_validate(data: list[Labelled], *, grid: list[dict] | None = None, base
     for number, held_out in enumerate(event_folds(data, folds, seed)):
         train = [d for d in data if str(d.label) not in held_out]
         test = [d for d in data if str(d.label) in held_out]
-        best = max(grid, key=lambda params: score_options(train, replace(base, **params), order)["bcubed_f1"])
-        held = score_options(test, replace(base, **best), order)
+        best = max(grid, key=lambda params: score_options(train, with_params(base, params), order)["bcubed_f1"])
+        held = score_options(test, with_params(base, best), order)
         results.append({"fold": number, "params": best, **held})
         if progress:
             progress("folds", number + 1, folds)
