@@ -1,7 +1,7 @@
 import newsfuse
 
 PUBLIC = ["Article", "ClusterOptions", "ConfigError", "EvalError", "IngestReport", "InputError", "ModelError",
-          "NewsfuseError", "NotFoundError", "Options", "RawItem", "Skipped", "Store", "StoreError", "Story",
+          "NewsfuseError", "NotFoundError", "Options", "RawItem", "Skipped", "Store", "StoreError",
           "__version__", "get_story", "ingest", "iter_raw_items", "list_stories", "stream_items"]
 
 

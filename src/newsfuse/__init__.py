@@ -9,7 +9,7 @@ from .errors import ConfigError, EvalError, InputError, ModelError, NewsfuseErro
 from .ingest.sources import iter_raw_items, stream_items
 from .pipeline import ingest
 from .query import get_story, list_stories
-from .records import Article, IngestReport, RawItem, Skipped, Story
+from .records import Article, IngestReport, RawItem, Skipped
 from .store import Store
 
 __version__ = "0.1.0"
@@ -29,7 +29,6 @@ __all__ = [
     "Skipped",
     "Store",
     "StoreError",
-    "Story",
     "__version__",
     "get_story",
     "ingest",

@@ -272,7 +272,6 @@ class StoryIndex:
         self.stories: MutableMapping[str, StoryState] = states if states is not None else {}
         self.vectors = vectors or StoryVectors(dim)
         self.terms = terms or TermWeights()
-        self.touched: set[str] = set()
 
     def load(self, states) -> None:
         """Add stored (id, state bytes) pairs and index their vectors."""
@@ -316,7 +315,6 @@ class StoryIndex:
     def _put(self, story: StoryState) -> None:
         self.stories[story.id] = story
         self.vectors.upsert(story.id, story.key_vector)
-        self.touched.add(story.id)
 
     def _merge(self, story_ids: list[str]) -> str:
         """Fold the stories into the largest, the oldest on a tie (the most established id)."""

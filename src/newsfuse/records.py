@@ -58,21 +58,6 @@ class Article:
 
 
 @dataclass
-class Story:
-    """One real-world event: a stable id and the articles that report it."""
-
-    id: str
-    title: str | None
-    first_seen: str | None
-    last_seen: str | None
-    n_articles: int
-    n_sources: int
-    merged_into: str | None = None
-    articles: list[dict] = field(default_factory=list)
-    merged_from: list[dict] = field(default_factory=list)
-
-
-@dataclass
 class IngestReport:
     """What one ingest run did."""
 
