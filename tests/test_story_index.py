@@ -63,5 +63,7 @@ def test_vectors_upsert_and_nearest():
     vectors.upsert("s00000000001", np.array([1, 0, 0, 0], np.float32))
     vectors.upsert("s00000000002", np.array([0, 1, 0, 0], np.float32))
     vectors.upsert("s00000000001", np.array([0, 0, 1, 0], np.float32))  # a story's centroid moved
-    assert len(vectors) == 2
-    assert vectors.nearest(np.array([0, 0, 1, 0], np.float32), 1)[0][0] == "s00000000001"
+    assert [sid for sid, _ in vectors.nearest(np.array([0, 0, 1, 0], np.float32), 3)] == \
+        ["s00000000001", "s00000000002"]  # each story once, however many vectors it has
+    vectors.remove("s00000000001")
+    assert [sid for sid, _ in vectors.nearest(np.array([0, 0, 1, 0], np.float32), 3)] == ["s00000000002"]

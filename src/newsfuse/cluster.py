@@ -251,6 +251,17 @@ def absorb(target: StoryState, other: StoryState, options: ClusterOptions) -> No
         target.title, target.headline = other.title, True
 
 
+def needs_reindex(n: int) -> bool:
+    """Whether a story of n articles gets its vector re-indexed now.
+
+    A centroid moves by about 1/n when an article joins, so after the first
+    few articles it barely moves: re-indexing at 1-4 articles and then at
+    powers of two keeps the indexed vector close (the index only proposes
+    candidates; scoring uses the current state) at a fraction of the cost.
+    """
+    return n <= 4 or n & (n - 1) == 0
+
+
 @dataclass
 class Assignment:
     story_id: str
@@ -286,8 +297,8 @@ class StoryIndex:
 
     def candidates(self, article: ArticleFeatures) -> list[StoryState]:
         query = unit(article.title_vec + article.body_vec)
-        found = [self.stories[sid] for sid, _ in self.vectors.nearest(query, self.options.candidates)
-                 if sid in self.stories]
+        found = [story for sid, _ in self.vectors.nearest(query, self.options.candidates)
+                 if (story := self.stories.get(sid)) is not None]
         window = self.options.window_days
         return [s for s in found if window is None or (day_gap(article.day, s) or 0.0) <= window]
 
@@ -302,7 +313,7 @@ class StoryIndex:
         bridged = [sid for value, sid in scored if value >= self.options.merge_threshold]
         target_id = self._merge(bridged) if len(bridged) > 1 else scored[0][1]
         add_to_story(self.stories[target_id], article, tfidf, self.options)
-        self._put(self.stories[target_id])
+        self._put(self.stories[target_id], reindex=len(bridged) > 1)  # a merge moves the centroid
         return Assignment(target_id, created=False, merged=[s for s in bridged if s != target_id])
 
     def join(self, article: ArticleFeatures, story_id: str) -> Assignment:
@@ -312,9 +323,10 @@ class StoryIndex:
         self._put(self.stories[story_id])
         return Assignment(story_id, created=False)
 
-    def _put(self, story: StoryState) -> None:
+    def _put(self, story: StoryState, reindex: bool = False) -> None:
         self.stories[story.id] = story
-        self.vectors.upsert(story.id, story.key_vector)
+        if reindex or needs_reindex(story.n):
+            self.vectors.upsert(story.id, story.key_vector)
 
     def _merge(self, story_ids: list[str]) -> str:
         """Fold the stories into the largest, the oldest on a tie (the most established id)."""
