@@ -1,0 +1,1 @@
+"""Analysis stages: time expressions (and later entities, quotes, events)."""
