@@ -232,6 +232,23 @@ def eval_extraction(
     _print_scores(scores, as_json)
 
 
+@eval_app.command("timex")
+def eval_timex(
+    file: Path = typer.Argument(..., help="TimeML JSON Lines: id, dct, text, timexes (like tbaq.jsonl)."),
+    fold: int = typer.Option(-1, "--fold", help="Score only this fold (0-4) of a 5-fold split by document."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """TempEval-3 strict/relaxed extraction and value/type F1 of time expressions."""
+    from .eval.timex import evaluate_timex, load_docs, split_docs
+
+    try:
+        docs = split_docs(load_docs(file))[fold] if fold >= 0 else None
+        scores = evaluate_timex(file, docs=docs)
+    except (NewsfuseError, IndexError) as exc:
+        _fail(exc if isinstance(exc, NewsfuseError) else NewsfuseError(f"no fold {fold}; use 0-4"))
+    _print_scores(scores, as_json)
+
+
 def _print_scores(scores: dict, as_json: bool) -> None:
     if as_json:
         print(json.dumps(scores))
