@@ -27,6 +27,10 @@ def test_same_content_twice_is_one_article_with_both_urls(tmp_path, bow):
         assert (first.ingested, again.ingested, again.duplicates) == (1, 0, 1)
         article = store.article(first.article_ids[0])
         assert article["urls"] == ["http://one.example/a", "http://two.example/b"]
+        same_run = ingest([item("c", FLOOD * 2, url="http://three.example/c"),
+                           item("d", FLOOD * 2, url="http://four.example/d")], store, embedder=bow)
+        assert (same_run.ingested, same_run.duplicates) == (1, 1)
+        assert store.article(same_run.article_ids[0])["urls"] == ["http://four.example/d", "http://three.example/c"]
 
 
 def test_syndicated_copy_is_a_near_duplicate_in_the_same_story(tmp_path, bow):

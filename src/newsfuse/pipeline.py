@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import dedup
 from .cluster import ArticleFeatures, ClusterOptions, StoryIndex, article_features
@@ -32,6 +32,7 @@ def _no_progress(stage: str, done: int, total: int | None) -> None:
 class _Pending:
     article: Article
     external_id: str | None
+    extra_urls: list[str] = field(default_factory=list)  # the same content seen again in this run
 
 
 def prepare(items: Iterable[RawItem | Skipped], store: Store, report: IngestReport,
@@ -69,8 +70,10 @@ def _text_or_none(value) -> str | None:
 
 
 def _remember_url(store: Store, pending: dict, article: Article) -> None:
-    if article.id in pending:
-        return  # same content twice in one run: the first URL is stored with it
+    if article.id in pending:  # stored with the article when it is inserted
+        if article.url:
+            pending[article.id].extra_urls.append(article.url)
+        return
     with store.transaction():
         store.add_url(article.id, article.url)
 
@@ -123,6 +126,8 @@ def _add_article(item: _Pending, feature: ArticleFeatures, store: Store, index: 
     buckets = dedup.band_buckets(sig, options)
     original = dedup.best_near_duplicate(sig, store.minhash_candidates(buckets), options)
     store.insert_article(article, external_id=item.external_id, near_dup_of=original)
+    for url in item.extra_urls:
+        store.add_url(article.id, url)
     store.put_minhash(article.id, sig.tobytes(), buckets)
     store.put_vector(article.id, model, feature.body_vec.tobytes())
     if original is not None:
