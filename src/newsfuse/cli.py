@@ -241,11 +241,15 @@ def eval_timex(
     """TempEval-3 strict/relaxed extraction and value/type F1 of time expressions."""
     from .eval.timex import evaluate_timex, load_docs, split_docs
 
+    from .errors import ConfigError
+
     try:
+        if fold > 4:
+            raise ConfigError(f"no fold {fold}", hint="use --fold 0 to 4, or leave it out for the whole file")
         docs = split_docs(load_docs(file))[fold] if fold >= 0 else None
         scores = evaluate_timex(file, docs=docs)
-    except (NewsfuseError, IndexError) as exc:
-        _fail(exc if isinstance(exc, NewsfuseError) else NewsfuseError(f"no fold {fold}; use 0-4"))
+    except NewsfuseError as exc:
+        _fail(exc)
     _print_scores(scores, as_json)
 
 
@@ -253,7 +257,10 @@ def _print_scores(scores: dict, as_json: bool) -> None:
     if as_json:
         print(json.dumps(scores))
         return
-    for key, value in scores.items():
+    for fold in scores.get("folds", []):
+        out.print(f"fold {fold['fold']}: held-out B³ F1 {fold['bcubed_f1']}, pairwise F1 {fold['pairwise_f1']}, "
+                  f"chosen {fold['params']}", markup=False)
+    for key, value in scores.get("mean", scores).items():
         out.print(f"{key:>20}  {value}")
 
 
