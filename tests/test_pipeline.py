@@ -1,9 +1,8 @@
-import json
 import sqlite3
 
 import pytest
 
-from newsfuse import ClusterOptions, Options, Store, get_story, ingest, iter_raw_items, list_stories
+from newsfuse import ClusterOptions, Options, Store, get_story, ingest, list_stories
 from newsfuse.errors import StoreError
 from newsfuse.store.migrations import MIGRATIONS
 from newsfuse.records import RawItem

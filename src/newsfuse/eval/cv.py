@@ -54,11 +54,10 @@ def cluster_labelled(data: list[Labelled], options: ClusterOptions, order: str =
     index = StoryIndex(options, dim=len(data[0].features.body_vec))
     members = {}
     for item in data:
-        members[item.features.article_id] = index.assign(item.features)
-        for merged in members[item.features.article_id].merged:
-            for article_id, assignment in members.items():
-                if assignment.story_id == merged:
-                    assignment.story_id = members[item.features.article_id].story_id
+        latest = members[item.features.article_id] = index.assign(item.features)
+        for assignment in members.values():  # follow merges, as the store does
+            if assignment.story_id in latest.merged:
+                assignment.story_id = latest.story_id
     return {article_id: assignment.story_id for article_id, assignment in members.items()}
 
 
