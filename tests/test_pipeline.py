@@ -113,12 +113,15 @@ def test_bridging_article_merges_stories_and_keeps_history(tmp_path, bow):
     with Store(tmp_path / "n.db") as store:
         report = ingest([item("l", left), item("r", right), item("bridge", left + right)], store,
                         embedder=bow, cluster_options=options, order="arrival")
-        first, second, bridge = report.article_ids
+        ids = {"s" + a[:11] for a in report.article_ids[:2]}  # the two stories the first reports started
         merged = {store.story_of_article(a) for a in report.article_ids}
-        assert len(merged) == 1
-        record = get_story(store, "s" + second[:11])
-        assert record["id"] == "s" + first[:11] and record["requested_id"] == "s" + second[:11]
-        assert [(m["from"], m["into"]) for m in record["merge_history"]] == [("s" + second[:11], "s" + first[:11])]
+        assert len(merged) == 1 and merged < ids
+        survivor = next(iter(merged))
+        (gone,) = ids - {survivor}
+        record = get_story(store, gone)
+        assert record["id"] == survivor and record["requested_id"] == gone
+        assert [(m["from"], m["into"]) for m in record["merge_history"]] == [(gone, survivor)]
+        assert record["n_articles"] == 3
 
 
 def test_schema_is_migrated_and_a_newer_database_is_refused(tmp_path):

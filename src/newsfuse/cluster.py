@@ -18,8 +18,9 @@ belong). Stories outside ``window_days`` are not candidates at all.
 
 It joins the best story when the score clears ``threshold`` and starts a new
 story otherwise. A story's id is derived from its first article and never
-changes; when one article scores above ``merge_threshold`` with two stories,
-they are one event and are merged (the larger, or older, id survives).
+changes; when a story, having grown, scores above ``merge_threshold`` with
+another story, the new report has bridged them and they are merged (the
+larger, or older, id survives).
 
 Weights and thresholds are chosen by cross-validation grouped by event
 (``newsfuse.eval.cv``); see docs/MEASUREMENTS.md for the held-out figures.
@@ -58,8 +59,10 @@ class ClusterOptions:
     # the words weigh more. Best grid point on news_cluster stripped of
     # titles, dates and outlets (0.932 in-sample, 0.964 held-out).
     lead_weights: tuple[float, float, float] = (0.3, 0.2, 0.5)
-    # An article scoring at least this with two stories bridges them.
-    merge_threshold: float = 0.62
+    # A story that, having grown, scores at least this with another story
+    # (centroids compared as an article would be) is one story with it: the
+    # new report bridged them, and they are merged.
+    merge_threshold: float = 0.6
     # Time penalty: time_weight * min(1, log(1+gap)/log(1+time_cap_days)).
     time_weight: float = 0.1
     time_cap_days: float = 30.0
@@ -202,6 +205,13 @@ def weights_for(article: ArticleFeatures, options: ClusterOptions) -> tuple[floa
     return options.lead_weights
 
 
+def range_gap(a: StoryState, b: StoryState) -> float | None:
+    """Days between two stories' date ranges (0 when they overlap)."""
+    if a.first_day is None or b.first_day is None:
+        return None
+    return float(max(b.first_day - a.last_day, a.first_day - b.last_day, 0))
+
+
 def score(article: ArticleFeatures, tfidf: dict, story: StoryState, options: ClusterOptions) -> float:
     title_weight, body_weight, terms_weight = weights_for(article, options)
     value = (title_weight * cosine(article.title_vec, story.title_sum)
@@ -211,6 +221,18 @@ def score(article: ArticleFeatures, tfidf: dict, story: StoryState, options: Clu
     if gap is not None and options.time_weight:
         value -= options.time_weight * min(1.0, math.log1p(gap) / math.log1p(options.time_cap_days))
     return value
+
+
+def story_similarity(story: StoryState, other: StoryState, options: ClusterOptions) -> float:
+    """The article score, with a story's centroids standing in for the article."""
+    gap = range_gap(story, other)
+    if gap is not None and options.window_days is not None and gap > options.window_days:
+        return 0.0
+    title, body, terms = (options.title_weight, options.body_weight, options.terms_weight) if story.headline \
+        else options.lead_weights
+    return (title * cosine(unit(story.title_sum), other.title_sum)
+            + body * cosine(unit(story.body_sum), other.body_sum)
+            + terms * sparse_cosine(story.terms, other.terms, story.terms_norm, other.terms_norm))
 
 
 def new_story(article: ArticleFeatures, tfidf: dict, options: ClusterOptions) -> StoryState:
@@ -274,8 +296,7 @@ class Assignment:
 class StoryIndex:
     """Live stories: their states (any mapping), a vector index, term weights.
 
-    ``states`` may be a plain dict or a store-backed cache; it must iterate
-    in creation order (oldest first) for merges to keep the older id.
+    ``states`` may be a plain dict or a store-backed cache.
     """
 
     def __init__(self, options: ClusterOptions = ClusterOptions(), *, dim: int = 384,
@@ -312,11 +333,21 @@ class StoryIndex:
             story = new_story(article, tfidf, self.options)
             self._put(story)
             return Assignment(story.id, created=True)
-        bridged = [sid for value, sid in scored if value >= self.options.merge_threshold]
-        target_id = self._merge(bridged) if len(bridged) > 1 else scored[0][1]
-        add_to_story(self.stories[target_id], article, tfidf, self.options)
-        self._put(self.stories[target_id], reindex=len(bridged) > 1)  # a merge moves the centroid
-        return Assignment(target_id, created=False, merged=[s for s in bridged if s != target_id])
+        story = self.stories[scored[0][1]]
+        add_to_story(story, article, tfidf, self.options)
+        self._put(story)
+        return self._consolidate(story)
+
+    def _consolidate(self, story: StoryState) -> Assignment:
+        """Merge the grown story with stories it now matches (a bridging report)."""
+        near = [other for sid, _ in self.vectors.nearest(story.key_vector, self.options.candidates)
+                if sid != story.id and (other := self.stories.get(sid)) is not None]
+        bridged = [o.id for o in near if story_similarity(story, o, self.options) >= self.options.merge_threshold]
+        if not bridged:
+            return Assignment(story.id, created=False)
+        target_id = self._merge([story.id, *bridged])
+        self._put(self.stories[target_id], reindex=True)  # a merge moves the centroid
+        return Assignment(target_id, created=False, merged=[s for s in (story.id, *bridged) if s != target_id])
 
     def join(self, article: ArticleFeatures, story_id: str) -> Assignment:
         """Add an article to a known story (a syndicated copy joins its original's)."""
@@ -331,15 +362,16 @@ class StoryIndex:
             self.vectors.upsert(story.id, story.key_vector)
 
     def _merge(self, story_ids: list[str]) -> str:
-        """Fold the stories into the largest, the oldest on a tie (the most established id)."""
-        age = {sid: position for position, sid in enumerate(self.stories) if sid in story_ids}
-        target_id = max(story_ids, key=lambda sid: (self.stories[sid].n, -age[sid]))
+        """Fold the stories into the largest; on a tie the one that began first survives."""
+        def seniority(sid: str) -> tuple:
+            story = self.stories[sid]
+            return story.n, -(story.first_day if story.first_day is not None else math.inf), sid
+        target_id = max(story_ids, key=seniority)
         for sid in story_ids:
             if sid != target_id:
                 absorb(self.stories[target_id], self.stories.pop(sid), self.options)
                 self.vectors.remove(sid)
         return target_id
-
 
 _LEAD_SENTENCES = 3
 
