@@ -46,10 +46,10 @@ from .vector_index import StoryVectors
 @dataclass(frozen=True)
 class ClusterOptions:
     # Weights and threshold: the best point of ``newsfuse.eval.cv.default_grid``
-    # on all of news_cluster (B-cubed F1 0.934 there, in-sample); 5-fold
-    # cross-validation grouped by event picks neighbouring points and scores
-    # 0.947 held-out (docs/MEASUREMENTS.md). The weights need not sum to 1:
-    # the threshold is on the same scale.
+    # on all of news_cluster (in-sample); 5-fold cross-validation grouped by
+    # event picks the same or neighbouring points and scores 0.953 held-out
+    # (docs/MEASUREMENTS.md). The weights need not sum to 1: the threshold is
+    # on the same scale.
     title_weight: float = 0.6
     body_weight: float = 0.1
     terms_weight: float = 0.3
@@ -62,7 +62,7 @@ class ClusterOptions:
     # A story that, having grown, scores at least this with another story
     # (centroids compared as an article would be) is one story with it: the
     # new report bridged them, and they are merged. Chosen as the second CV
-    # stage (folds pick 0.5-0.6); 0.55 is the best on the whole corpus
+    # stage (folds pick 0.5-0.55); 0.55 is the best on the whole corpus
     # (+0.003 B-cubed F1 by time, +0.016 in file order, against no merging).
     merge_threshold: float = 0.55
     # Time penalty: time_weight * min(1, log(1+gap)/log(1+time_cap_days)).
@@ -308,17 +308,6 @@ class StoryIndex:
         self.stories: MutableMapping[str, StoryState] = states if states is not None else {}
         self.vectors = vectors or StoryVectors(dim)
         self.terms = terms or TermWeights()
-
-    def load(self, states) -> None:
-        """Add stored (id, state bytes) pairs and index their vectors."""
-        ids, keys = [], []
-        for story_id, blob in states:
-            story = StoryState.from_bytes(blob)
-            self.stories[story_id] = story
-            ids.append(story_id)
-            keys.append(story.key_vector)
-        if ids and len(self.vectors) == 0:
-            self.vectors.upsert_many(ids, np.vstack(keys))
 
     def candidates(self, article: ArticleFeatures) -> list[StoryState]:
         query = unit(article.title_vec + article.body_vec)
