@@ -239,9 +239,8 @@ def eval_timex(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """TempEval-3 strict/relaxed extraction and value/type F1 of time expressions."""
-    from .eval.timex import evaluate_timex, load_docs, split_docs
-
     from .errors import ConfigError
+    from .eval.timex import evaluate_timex, load_docs, split_docs
 
     try:
         if fold > 4:

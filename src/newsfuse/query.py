@@ -23,26 +23,20 @@ def get_story(store: Store, story_id: str, *, with_text: bool = False) -> dict:
     row = store.story_row(resolved)
     articles = [_article_view(a, with_text) for a in store.story_articles(resolved)]
     outlets = sorted({a["source"] or "(unknown outlet)" for a in articles})
+    (counts,) = store.stories(resolved)
     return {
         "id": resolved,
         "requested_id": story_id,
         "title": row["title"],
         "first_seen": row["first_seen"],
         "last_seen": row["last_seen"],
-        "n_articles": len(articles),
-        "n_sources": len({a["source"] or a["id"] for a in articles}),
-        "n_independent": _independent_sources(articles),
+        "n_articles": counts["n_articles"],
+        "n_sources": counts["n_sources"],
+        "n_independent": counts["n_independent"],
         "outlets": outlets,
         "articles": articles,
         "merge_history": _merge_history(store, resolved),
     }
-
-
-def _independent_sources(articles: list[dict]) -> int:
-    """Distinct outlets once syndicated copies are counted as their original."""
-    outlet = {a["id"]: a["source"] or a["id"] for a in articles}
-    return len({outlet.get(a["near_dup_of"], a["near_dup_of"]) if a["near_dup_of"] else outlet[a["id"]]
-                for a in articles})
 
 
 def _merge_history(store: Store, story_id: str) -> list[dict]:

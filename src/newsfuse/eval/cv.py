@@ -55,9 +55,10 @@ def cluster_labelled(data: list[Labelled], options: ClusterOptions, order: str =
     members = {}
     for item in data:
         latest = members[item.features.article_id] = index.assign(item.features)
-        for assignment in members.values():  # follow merges, as the store does
-            if assignment.story_id in latest.merged:
-                assignment.story_id = latest.story_id
+        if latest.merged:  # follow merges, as the store does
+            for assignment in members.values():
+                if assignment.story_id in latest.merged:
+                    assignment.story_id = latest.story_id
     return {article_id: assignment.story_id for article_id, assignment in members.items()}
 
 

@@ -191,15 +191,19 @@ class Store:
                                 hint="list stories with `newsfuse stories`")
         return rows[0][0]
 
-    def stories(self) -> list[dict]:
-        # n_independent: a syndicated copy counts as its original's outlet.
+    def stories(self, story_id: str | None = None) -> list[dict]:
+        """Live stories with their counts (just ``story_id`` when given).
+
+        n_sources counts distinct outlets (an article without one counts
+        alone); n_independent counts a syndicated copy as its original's outlet.
+        """
         rows = self.db.execute(
             "SELECT s.id, s.title, s.first_seen, s.last_seen, COUNT(a.id) AS n_articles,"
             " COUNT(DISTINCT COALESCE(a.source, a.id)) AS n_sources,"
             " COUNT(DISTINCT COALESCE(o.source, o.id, a.source, a.id)) AS n_independent"
             " FROM stories s JOIN articles a ON a.story_id = s.id LEFT JOIN articles o ON o.id = a.near_dup_of"
-            " WHERE s.merged_into IS NULL"
-            " GROUP BY s.id ORDER BY n_articles DESC, s.last_seen DESC, s.id")
+            " WHERE s.merged_into IS NULL AND (? IS NULL OR s.id = ?)"
+            " GROUP BY s.id ORDER BY n_articles DESC, s.last_seen DESC, s.id", (story_id, story_id))
         return [dict(r) for r in rows]
 
     def story_row(self, story_id: str) -> dict:

@@ -53,9 +53,6 @@ class StoredStates(MutableMapping):
     def __delitem__(self, story_id: str) -> None:
         self.cache.pop(story_id, None)
 
-    def __contains__(self, story_id: object) -> bool:
-        return story_id in self.cache or self.store.story_state(str(story_id)) is not None
-
     def __iter__(self) -> Iterator[str]:
         return (story_id for story_id, _ in self.store.live_story_states())
 
