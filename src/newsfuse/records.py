@@ -79,3 +79,79 @@ class IngestReport:
             "skipped": [{"origin": s.origin, "reason": s.reason, "code": s.code} for s in self.skipped],
             "seconds": self.seconds,
         }
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of an article's text: ``text == article.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Mention:
+    """A span naming an entity; ``entity`` is the key of its Entity."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON, ORG, GPE, LOC, NORP, FAC
+    entity: str
+
+
+@dataclass
+class Entity:
+    """One real actor, organisation or place, under its canonical name.
+
+    ``key`` is stable across articles (``person:vladimir putin``,
+    ``country:RU``, ``place:1114927``) so a story can merge its articles'
+    entities. Places carry an ISO country code and, when the gazetteer knows
+    them, coordinates.
+    """
+
+    key: str
+    name: str
+    type: str  # person, org, country, place, group
+    aliases: list[str] = field(default_factory=list)
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    mentions: int = 0
+
+
+@dataclass
+class Quote:
+    """Who said what. ``speaker`` is the resolved name (an entity's canonical
+    name when the text allows), ``source`` the words in the text that name the
+    speaker (possibly "he"), ``kind`` direct / indirect / mixed."""
+
+    content: Span
+    kind: str
+    cue: Span | None = None
+    source: Span | None = None
+    speaker: str | None = None
+    speaker_entity: str | None = None
+
+
+@dataclass
+class Event:
+    """Who did what to whom, where and when, typed with PLOVER.
+
+    ``sources`` / ``targets`` are the actor spans in the evidence sentence;
+    ``source_names`` / ``target_names`` their canonical names where resolved.
+    ``place`` and ``date`` are filled from the article's places and time
+    expressions (``date`` is a TIMEX3 value).
+    """
+
+    type: str
+    trigger: Span
+    sentence: Span
+    sources: list[Span] = field(default_factory=list)
+    targets: list[Span] = field(default_factory=list)
+    source_names: list[str] = field(default_factory=list)
+    target_names: list[str] = field(default_factory=list)
+    mode: str | None = None
+    place: str | None = None
+    date: str | None = None
