@@ -1,0 +1,490 @@
+"""Who did what to whom, where and when: PLOVER-typed events from a spaCy parse.
+
+``find_events(doc, times=..., places=...)`` reads each sentence once:
+
+1. *Triggers*: every verb is looked up in ``plover_lexicon`` (verb +
+   particle, verb + object noun, light verb + event noun, verb alone). A
+   speech verb whose complement carries "must"/"should" ("X said Y must
+   withdraw") is a DEMAND by X on Y.
+2. *One event per governing verb*: a trigger inside the complement or
+   adverbial clause of another trigger is folded into it — "threatened to
+   ban" is one THREATEN, "shelled Juba, killing 20" one FIGHT — because the
+   governing verb says what the source did. Planning verbs ("plans to",
+   "is set to", "decided to") never fold: their complement is the event.
+3. *Actors*: the subject is the source (the "by" agent in the passive, whose
+   subject is then the target); objects, datives and the objects of
+   with/to/against/on/from/between (on the verb or on its event noun: "held
+   talks with X") are targets, looked for in the complement when the verb
+   has none ("threatened to shell Iraqi towns"). Coordinated phrases are split
+   into one actor each. **Compound subjects**: every conjunct is a source and
+   the event keeps whatever targets its objects give — "Xi and Putin met"
+   has sources [Xi, Putin] and no target (PLOVER's compound SRC/TAR actor),
+   "Putin will meet Modi" has source Putin and target Modi; for reciprocal
+   types read sources + targets as the participants.
+4. *Mode*: ``negated`` ("did not meet"), ``planned`` (will/would/shall,
+   "is set to", "due to", "plans to", "expected to"), ``possible``
+   (may/might/could), else ``None`` (reported as having happened).
+5. *Where and when*: ``place`` is the first place mention in the sentence
+   introduced by in/at/near (or an all-capitals dateline), else
+   ``default_place``; ``date`` the calendar value of the DATE/TIME
+   expression nearest the trigger in the sentence, else ``default_date``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from ..records import Event, Span
+from . import plover_lexicon as lex
+from .plover_lexicon import word_set
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+OBJECT_DEPS = ("dobj", "dative", "attr")
+TARGET_PREPS = word_set("with to against on upon from between toward towards into")
+# Clause links through which a trigger is folded into a governing trigger.
+FOLD_DEPS = word_set("xcomp ccomp advcl pcomp prep pobj acl dobj")
+# Dependents that end an actor phrase ("officials, who ...", "Xi and Putin").
+PHRASE_CUT_DEPS = word_set("relcl acl appos conj cc punct advcl det nummod quantmod predet neg "
+                         "prep")
+PHRASE_KEEP_PREPS = word_set("of in throughout")
+ACTOR_ENTITIES = word_set("PERSON ORG GPE NORP LOC FAC")
+INNER_PREPS = TARGET_PREPS | {"by", "of", "among"}
+NOT_ACTOR_ENTITIES = word_set("DATE TIME CARDINAL ORDINAL MONEY PERCENT QUANTITY")
+LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?$", re.IGNORECASE)
+CALENDAR_VALUE = re.compile(r"^\d{4}(?:-W\d\d|-\d\d(?:-\d\d)?)?")
+LABEL_PREFERENCE = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
+
+
+def find_events(doc, *, times: Iterable = (), places: Iterable[tuple] = (),
+                default_place: str | None = None, default_date: str | None = None) -> list[Event]:
+    """PLOVER events of every sentence of ``doc``, in text order."""
+    times, places = list(times), sorted(places)
+    events = []
+    for sent in doc.sents:
+        for trigger, kind in sentence_triggers(sent):
+            event = _build_event(trigger, kind, sent)
+            event.place = _place(sent, places) or default_place
+            event.date = _date(sent, times, trigger) or default_date
+            events.append(event)
+    return events
+
+
+def sentence_triggers(sent) -> list[tuple]:
+    """``(token, type)`` of the governing event verbs of one sentence."""
+    found = {}
+    for token in sent:
+        kind = trigger_type(token)
+        if kind:
+            found[token.i] = kind
+    return [(sent.doc[i], kind) for i, kind in found.items()
+            if not _folded(sent.doc[i], found) and not _background(sent.doc[i])]
+
+
+def _background(verb) -> bool:
+    """Verbs that modify a noun rather than report an event: "the banned party",
+    "a plan signed in March", "where 28 people were killed", "involvement in killing"."""
+    if verb.dep_ in ("amod", "acl", "compound"):
+        return True
+    if verb.dep_ == "relcl":
+        return not any(c.dep_ == "nsubj" and c.tag_ in ("WDT", "WP") for c in verb.children)
+    return verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.head.pos_ == "NOUN"
+
+
+def trigger_type(token) -> str | None:
+    """The PLOVER type ``token`` triggers, or None."""
+    if token.pos_ != "VERB":
+        return None
+    kind = _lexicon_type(token) or _obligation_demand(token)
+    if kind in lex.VIOLENCE_TYPES and token.lemma_.lower() in lex.CASUALTY_VERBS:
+        return "FIGHT" if _military_agent(token) else "ASSAULT"
+    return kind
+
+
+def _lemma(token) -> str:
+    lemma = token.lemma_.lower()
+    return lex.LEMMA_FIXES.get(lemma, lemma)
+
+
+def _lexicon_type(token) -> str | None:
+    lemma = _lemma(token)
+    for child in token.children:
+        if child.dep_ in ("prt", "prep") and (lemma, child.lemma_.lower()) in lex.PHRASES:
+            return lex.PHRASES[(lemma, child.lemma_.lower())]
+    for noun in _object_nouns(token):
+        noun_lemma = _lemma(noun)
+        if (lemma, noun_lemma) in lex.VERB_OBJECTS:
+            return lex.VERB_OBJECTS[(lemma, noun_lemma)]
+        if lemma in lex.LIGHT_VERBS and noun_lemma in lex.LIGHT_VERB_NOUNS:
+            return lex.LIGHT_VERB_NOUNS[noun_lemma]
+    return lex.VERBS.get(lemma)
+
+
+def _object_nouns(verb) -> list:
+    """The verb's object (or passive subject), its compound nouns ("mediation
+    efforts") and the noun of its "of" phrase ("a state of emergency")."""
+    nouns = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    for noun in list(nouns):
+        nouns += [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+        nouns += [pobj for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of"
+                  for pobj in prep.children if pobj.dep_ == "pobj"]
+    return nouns
+
+
+def _obligation_demand(token) -> str | None:
+    """DEMAND for "X said (that) Y must ..." and "X issued a reminder that Y must ..."."""
+    clauses = [c for c in token.children if c.dep_ == "ccomp"]
+    if token.lemma_.lower() not in lex.SPEECH_VERBS:
+        clauses = [c for obj in token.children if obj.dep_ == "dobj"
+                   for c in obj.children if c.dep_ in ("acl", "ccomp")]
+    for clause in clauses:
+        if any(c.dep_ == "aux" and c.lower_ in lex.OBLIGATION_MODALS for c in clause.children):
+            return "DEMAND"
+    return None
+
+
+def _military_agent(verb) -> bool:
+    words = {t.lower_ for head in _source_heads(verb) for t in head.subtree}
+    return bool(words & lex.MILITARY_WORDS)
+
+
+def _folded(token, found: dict) -> bool:
+    """Whether a governing trigger above ``token`` absorbs it; a conjoined verb
+    of the same type is the same event ("killed two and wounded five")."""
+    if token.dep_ == "conj" and found.get(token.head.i) == found[token.i]:
+        return True
+    node = token
+    for _ in range(6):
+        if node.dep_ not in FOLD_DEPS or node.head is node:
+            return False
+        node = node.head
+        if node.i in found and node.lemma_.lower() not in lex.PLAN_WORDS:
+            return True
+    return False
+
+
+def _build_event(trigger, kind: str, sent) -> Event:
+    source_spans = _actor_spans(_source_heads(trigger), [])
+    target_heads = _target_heads(trigger, kind)
+    if not target_heads and kind not in lex.RECIPROCAL_TYPES:
+        target_heads = _place_targets(trigger)
+    target_spans = _actor_spans(target_heads, source_spans)
+    return Event(
+        type=kind, trigger=_trigger_span(trigger),
+        sentence=Span(sent.start_char, sent.end_char, sent.text),
+        sources=[_span(s) for s in source_spans], targets=[_span(t) for t in target_spans],
+        source_names=[actor_name(s) for s in source_spans],
+        target_names=[actor_name(t) for t in target_spans],
+        mode=event_mode(trigger))
+
+
+# --------------------------------------------------------------------------
+# actors
+
+def _source_heads(verb) -> list:
+    clause, subject = _subject_of(verb)
+    if subject is None:
+        return []
+    if subject.dep_ == "nsubjpass" and clause is verb:
+        return _expand(_agent_of(clause))
+    return _expand(_resolve_pronoun(subject, clause))
+
+
+def _subject_of(verb) -> tuple:
+    """The clause that holds ``verb``'s subject (walking up xcomp/conj) and that subject."""
+    node = verb
+    for _ in range(6):
+        subjects = [c for c in node.children if c.dep_ in SUBJECT_DEPS]
+        if subjects:
+            subject = subjects[0]
+            if subject.tag_ in ("WDT", "WP") and node.dep_ == "relcl":
+                return node, node.head
+            return node, subject
+        if node.dep_ in ("relcl", "acl") and node.head.pos_ in ("NOUN", "PROPN"):
+            return node, node.head
+        if not _shares_subject(node):
+            break
+        node = node.head
+    return verb, None
+
+
+def _shares_subject(node) -> bool:
+    """Whether ``node``'s subject is its governor's: "threatened to ban",
+    "killed and wounded", "resorted to throwing stones"."""
+    if node.head is node:
+        return False
+    if node.dep_ in ("xcomp", "acomp", "conj", "advcl"):
+        return True
+    return node.dep_ in ("pcomp", "pobj", "prep") and node.head.pos_ in ("ADP", "VERB")
+
+
+def _agent_of(verb):
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def _resolve_pronoun(subject, clause):
+    """"X said they would ..." → X: the speaker stands in for a pronoun subject."""
+    if subject.pos_ != "PRON":
+        return subject
+    node = clause
+    while node.dep_ == "ccomp" and node.head is not node:
+        node = node.head
+        speaker = next((c for c in node.children if c.dep_ == "nsubj"), None)
+        if speaker is not None and speaker.pos_ != "PRON":
+            return speaker
+    return subject
+
+
+def _target_heads(verb, kind: str) -> list:
+    """Targets of ``verb``, else of its complement; purpose clauses ("to protest X")
+    count too, except for reciprocal types ("met to discuss the Ukraine war")."""
+    clause_deps = ("xcomp", "ccomp") if kind in lex.RECIPROCAL_TYPES else ("xcomp", "ccomp", "advcl")
+    if any(c.dep_ == "nsubjpass" for c in verb.children):
+        _, subject = _subject_of(verb)
+        return _expand(subject)
+    heads = _direct_targets(verb)
+    for clause in verb.children:
+        if heads:
+            break
+        if clause.dep_ in clause_deps:
+            subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+            heads = _expand(subject) if clause.dep_ == "ccomp" else []
+            heads = heads or _direct_targets(clause)
+    return heads
+
+
+def _direct_targets(verb) -> list:
+    """Objects of ``verb`` and of with/to/against/... on it or on its event noun;
+    an object that is a mere thing gives way to those ("refused admittance to X")."""
+    objects, noun_preps = [], []
+    for child in verb.children:
+        if child.dep_ in OBJECT_DEPS:
+            if _is_event_noun(verb, child):
+                noun_preps += _prep_objects(child)
+            else:
+                objects += _expand(child)
+    return _actors_of(objects + noun_preps + _prep_objects(verb))
+
+
+def _actors_of(heads: list, depth: int = 2) -> list:
+    """Actors among ``heads``: a thing ("a fresh offer from Afghanistan", "a
+    Senegalese peace plan") gives way to the actors named inside it, or to none."""
+    actors = []
+    for head in heads:
+        if _is_thing(head):
+            actors += _actors_inside(head, depth) if depth else []
+        elif head not in actors:
+            actors.append(head)
+    return actors
+
+
+def _actors_inside(noun, depth: int) -> list:
+    inner = []
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in INNER_PREPS:
+            inner += [p for p in child.children if p.dep_ == "pobj" and _is_actor(p)]
+        elif child.dep_ in ("poss", "amod", "compound", "nmod") and child.ent_type_ in ACTOR_ENTITIES:
+            inner.append(child)
+    return _actors_of(inner, depth - 1)
+
+
+def _is_thing(head) -> bool:
+    """A common noun with no name in its phrase: "plans", "security", "a ban"."""
+    if head.pos_ != "NOUN" or head.lemma_.lower() in lex.ACTOR_NOUNS:
+        return False
+    return not any(t.ent_type_ in ACTOR_ENTITIES for t in head.subtree)
+
+
+def _place_targets(verb) -> list:
+    """Where the action fell when nothing else is its target: "lifted a curfew in Montenegro"."""
+    heads = [verb] + [c for c in verb.children if c.dep_ in ("dobj", "xcomp")]
+    for head in heads:
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "in" and prep.i > verb.i:
+                places = [p for p in prep.children if p.dep_ == "pobj"
+                          and p.ent_type_ in ("GPE", "LOC", "FAC")]
+                if places:
+                    return _expand(places[0])
+    return []
+
+
+def _is_event_noun(verb, noun) -> bool:
+    verb_lemma, lemma = _lemma(verb), _lemma(noun)
+    if lemma in lex.PERSON_OBJECTS:
+        return False
+    return ((verb_lemma, lemma) in lex.VERB_OBJECTS
+            or (verb_lemma in lex.LIGHT_VERBS and lemma in lex.LIGHT_VERB_NOUNS))
+
+
+def _prep_objects(head) -> list:
+    """Actors after ``head`` introduced by with/to/against/...; never dates."""
+    objects = []
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in TARGET_PREPS and prep.i > head.i:
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj" and pobj.pos_ in ("PROPN", "NOUN", "PRON"):
+                    objects += _expand(pobj)
+    return objects
+
+
+def _expand(head) -> list:
+    """``head`` and its conjuncts, each stripped of counting words ("thousands of")."""
+    if not _is_actor(head):
+        return []
+    head = _counted(head)
+    return [head] + [c for c in head.conjuncts if _is_actor(c)]
+
+
+def _is_actor(token) -> bool:
+    return (token is not None and token.pos_ in ("PROPN", "NOUN", "PRON", "ADJ")
+            and token.ent_type_ not in NOT_ACTOR_ENTITIES and token.tag_ not in ("WP", "WDT"))
+
+
+def _counted(head):
+    if head.lemma_.lower() not in lex.QUANTITY_NOUNS:
+        return head
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            return next((c for c in prep.children if c.dep_ == "pobj"), head)
+    return head
+
+
+def _actor_spans(heads: list, taken: list) -> list:
+    """One phrase per actor, not overlapping each other or ``taken``."""
+    spans = []
+    for head in heads:
+        for segment in _segments(_phrase(head)):
+            if not any(_overlap(segment, other) for other in spans + taken):
+                spans.append(segment)
+    return spans
+
+
+def _segments(phrase) -> list:
+    """A phrase that still coordinates actors ("Hungarian and Romanian officials"),
+    split at its conjunctions and commas outside named entities."""
+    if not any(t.dep_ == "cc" for t in phrase):
+        return [phrase]
+    segments, start = [], phrase.start
+    for token in phrase:
+        if token.dep_ in ("cc", "punct") and token.ent_iob_ != "I":
+            segments.append(phrase.doc[start:token.i])
+            start = token.i + 1
+    segments.append(phrase.doc[start:phrase.end])
+    return [s for s in segments if any(t.pos_ in ("PROPN", "NOUN", "ADJ", "PRON") for t in s)]
+
+
+def _overlap(a, b) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _phrase(head):
+    """The noun phrase of ``head``: modifiers, of/in phrases and a close apposition
+    ("premier Narendra Modi"); not clauses, set-off appositions or possessive pronouns."""
+    kept = {t.i for t in head.subtree}
+    for child in head.children:
+        if _cuts_phrase(child):
+            kept -= {t.i for t in child.subtree}
+    low = high = head.i
+    while low - 1 in kept:
+        low -= 1
+    while high + 1 in kept:
+        high += 1
+    doc = head.doc
+    while high > low and doc[high].is_punct:
+        high -= 1
+    while low < high and doc[low].tag_ == "PRP$":
+        low += 1
+    return doc[low:high + 1]
+
+
+def _cuts_phrase(child) -> bool:
+    if child.dep_ == "punct":
+        return child.text != "-"
+    if child.dep_ == "prep":
+        return child.lower_ not in PHRASE_KEEP_PREPS
+    if child.dep_ == "appos":
+        return child.doc[child.left_edge.i - 1].is_punct
+    return child.dep_ in PHRASE_CUT_DEPS
+
+
+def _span(tokens) -> Span:
+    return Span(tokens.start_char, tokens.end_char, tokens.text)
+
+
+def actor_name(tokens) -> str:
+    """The actor without titles or determiners: its best named entity, else the phrase."""
+    for label in LABEL_PREFERENCE:
+        for ent in tokens.ents:
+            if ent.label_ == label:
+                return _strip_the(ent.text)
+    return _strip_the(tokens.text)
+
+
+def _strip_the(text: str) -> str:
+    text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.IGNORECASE)
+    return re.sub(r"['’]s$", "", text).strip()
+
+
+# --------------------------------------------------------------------------
+# trigger, mode, place, date
+
+def _trigger_span(verb) -> Span:
+    doc, end = verb.doc, verb.i
+    for child in verb.children:
+        part_of_trigger = child.dep_ == "prt" or (
+            child.dep_ in ("dobj", "nsubjpass") and _is_event_noun(verb, child))
+        if part_of_trigger and 0 < child.i - verb.i <= 4:
+            end = max(end, child.i)
+    return _span(doc[verb.i:end + 1])
+
+
+def event_mode(verb) -> str | None:
+    """negated / planned / possible / None, from the verb and the verbs governing it."""
+    modes = set()
+    node = verb
+    for _ in range(4):
+        modes |= _clause_modes(node)
+        if node.dep_ not in ("xcomp", "acomp") or node.head is node:
+            break
+        node = node.head
+        if node.lemma_.lower() in lex.PLAN_WORDS or node.lower_ in lex.PLAN_WORDS:
+            modes.add("planned")
+    return next((m for m in ("negated", "planned", "possible") if m in modes), None)
+
+
+def _clause_modes(verb) -> set[str]:
+    modes = set()
+    for child in verb.children:
+        word = child.lower_
+        if child.dep_ == "neg":
+            modes.add("negated")
+        elif child.dep_ == "aux" and word in lex.FUTURE_MODALS:
+            modes.add("planned")
+        elif child.dep_ == "aux" and word in lex.POSSIBLE_MODALS:
+            modes.add("possible")
+    return modes
+
+
+def _place(sent, places: Sequence[tuple]) -> str | None:
+    text = sent.doc.text
+    for start, end, name in places:
+        if sent.start_char <= start < sent.end_char:
+            before = text[max(sent.start_char, start - 16):start]
+            dateline = start == sent.start_char and text[start:end].isupper()
+            if LOCATIVE.search(before) or dateline:
+                return name
+    return None
+
+
+def _date(sent, times: Sequence, trigger) -> str | None:
+    best = None
+    for ref in times:
+        match = CALENDAR_VALUE.match(ref.value or "")
+        if ref.type in ("DATE", "TIME") and match and sent.start_char <= ref.start < sent.end_char:
+            distance = abs(ref.start - trigger.idx)
+            if best is None or distance < best[0]:
+                best = (distance, match.group(0))
+    return best[1] if best else None
