@@ -1,0 +1,286 @@
+"""Quote attribution: who said what, with which cue, in an article's spaCy Doc.
+
+``find_quotes(doc)`` returns ``Quote`` records (direct, indirect, mixed) with
+character spans for the content, the cue ("said", "told reporters",
+"according to") and the source ("Putin's foreign policy aide Yuri Ushakov",
+"he"), and the speaker's name resolved where the text allows: titles are
+dropped, a surname or a pronoun resolves to a person named earlier.
+
+How: a logistic-regression cue detector over tokens, then a second one that
+picks the source and content heads among the cue's dependency neighbours
+(``quotes_model.py``); spans are dependency subtrees, and a content that
+reaches into a quotation is widened to the whole quotation (quotes spanning
+several sentences). Everything is one pass over the tokens and their
+neighbours: linear in the length of the article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..records import Quote, Span
+from .quotes_model import (
+    ROLES,
+    argument_candidates,
+    argument_features,
+    cue_candidates,
+    cue_child_key,
+    cue_features,
+    keep_features,
+    load_models,
+    quote_mask,
+    quote_regions,
+)
+
+Fragments = tuple[tuple[int, int], ...]
+_OPENING, _CLOSING = {"“", '"', "''"}, {"”", '"', "''"}
+_SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
+
+
+@dataclass
+class Attribution:
+    """One attribution with possibly discontinuous spans (character fragments)."""
+
+    cue: Fragments
+    content: Fragments
+    source: Fragments = ()
+    kind: str = "indirect"
+    cue_head: int = -1
+    source_head: int = -1
+
+    def as_dict(self) -> dict:
+        return {role: ({"spans": [list(f) for f in getattr(self, role)]} if getattr(self, role) else None)
+                for role in ("source", "cue", "content")}
+
+
+def find_attributions(doc, models: dict | None = None) -> list[Attribution]:
+    """Every attribution in ``doc``, in reading order (``models``: see ``load_models``)."""
+    models = models or load_models()
+    token_regions = quote_regions(doc)
+    mask = quote_mask(doc, token_regions)
+    regions = [(doc[a].idx, doc[b].idx + len(doc[b].text)) for a, b in token_regions]
+    threshold = models["meta"]["cue_threshold"]
+    cues = [t for t in cue_candidates(doc)
+            if models["cue"].probabilities(cue_features(t, mask[t.i]))[1] >= threshold]
+    found = [a for a in (_attribution(doc, cue, models, regions) for cue in cues) if a is not None]
+    cue_starts = [doc[a.cue_head].idx for a in found]
+    for attribution in found:
+        _add_continuation(doc, attribution, regions, cue_starts)
+    return found
+
+
+def _attribution(doc, cue, models, regions) -> Attribution | None:
+    cue_tokens = _cue_tokens(cue, models["meta"]["cue_children"])
+    source, content = _pick_arguments(cue, models)
+    source_tokens = _span_tokens("source", source, models["keep"]) - cue_tokens
+    content_tokens = _span_tokens("content", content, models["keep"]) - cue_tokens - source_tokens
+    if content is not None and content.i == cue.head.i:
+        content_tokens -= set(_subtree(cue))
+    content_frags = _widen_to_quotes(_fragments(doc, content_tokens), regions, _fragments(doc, cue_tokens))
+    if not content_frags:
+        return None
+    return Attribution(cue=_fragments(doc, cue_tokens), content=content_frags,
+                       source=_fragments(doc, source_tokens), kind=_kind(content_frags, regions),
+                       cue_head=cue.i, source_head=source.i if source is not None else -1)
+
+
+def _span_tokens(role: str, head, keep_model) -> set[int]:
+    """The head's subtree without the children the ``keep`` model drops."""
+    if head is None:
+        return set()
+    tokens = set(_subtree(head))
+    for child in head.children:
+        if keep_model.probabilities(keep_features(role, head, child))[1] < 0.5:
+            tokens -= set(_subtree(child))
+    return tokens
+
+
+def _add_continuation(doc, attribution: Attribution, regions, cue_starts) -> None:
+    """Append the quotation that follows the cue's sentence in the same paragraph
+    ("…," he said. "More.") when it has no cue of its own."""
+    if attribution.kind == "indirect":
+        return
+    cue = doc[attribution.cue_head]
+    for start, end in regions:
+        if start >= cue.sent.end_char:
+            gap = doc.text[cue.sent.end_char:start]
+            region_sentence_end = doc.char_span(start, end, alignment_mode="expand")[-1].sent.end_char
+            own_cue = any(start <= c < region_sentence_end for c in cue_starts)
+            if not gap.strip() and "\n" not in doc.text[cue.idx:start] and not own_cue:
+                attribution.content = _merge(attribution.content + ((start, end),))
+            return
+
+
+def _cue_tokens(cue, table: dict[str, bool]) -> set[int]:
+    """The cue head and the words next to it that belong to the cue ("according to")."""
+    tokens = {cue.i}
+    for child in cue.children:
+        specific, generic = cue_child_key(cue, child)
+        if abs(child.i - cue.i) <= 2 and table.get(specific, table.get(generic, False)):
+            tokens.add(child.i)
+    return set(range(min(tokens), max(tokens) + 1))
+
+
+def _pick_arguments(cue, models):
+    model, meta = models["argument"], models["meta"]
+    best = {"source": (meta["source_threshold"], None), "content": (meta["content_threshold"], None)}
+    for token, path in argument_candidates(cue):
+        probs = model.probabilities(argument_features(cue, token, path))
+        for role in ("source", "content"):
+            p = probs[ROLES.index(role)]
+            if p > best[role][0]:
+                best[role] = (p, token)
+    source, content = best["source"][1], best["content"][1]
+    if source is not None and content is not None and (source.i == content.i or _dominates(source, content)):
+        source = None
+    return source, content
+
+
+def _dominates(a, b) -> bool:
+    return a.left_edge.i <= b.i <= a.right_edge.i
+
+
+def _subtree(token) -> list[int]:
+    return list(range(token.left_edge.i, token.right_edge.i + 1))
+
+
+def _fragments(doc, token_ids) -> Fragments:
+    """Contiguous character fragments of a token set, punctuation trimmed at the edges."""
+    frags, run = [], []
+    for i in sorted(token_ids):
+        if run and i != run[-1] + 1:
+            frags.append(run)
+            run = []
+        run.append(i)
+    if run:
+        frags.append(run)
+    return tuple(f for f in (_char_span(doc, run) for run in frags) if f)
+
+
+def _char_span(doc, run: list[int]):
+    tokens = [doc[i] for i in run]
+    while tokens and (tokens[0].is_punct or tokens[0].is_space) and tokens[0].text not in _OPENING:
+        tokens.pop(0)
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space) and tokens[-1].text not in _CLOSING:
+        tokens.pop()
+    if not tokens:
+        return None
+    return (tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
+
+
+def _widen_to_quotes(content: Fragments, regions, cue: Fragments) -> Fragments:
+    """Widen fragments that reach into a quotation to the whole quotation (not over the cue)."""
+    cue_start = cue[0][0] if cue else -1
+    widened = []
+    for start, end in content:
+        for q_start, q_end in regions:
+            if q_start < end and start < q_end and not q_start <= cue_start < q_end:
+                start, end = min(start, q_start), max(end, q_end)
+        widened.append((start, end))
+    return _merge(widened)
+
+
+def _merge(frags) -> Fragments:
+    merged = []
+    for start, end in sorted(frags):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def _kind(content: Fragments, regions) -> str:
+    quoted = sum(min(e, qe) - max(s, qs) for s, e in content for qs, qe in regions if qs < e and s < qe)
+    total = sum(e - s for s, e in content)
+    if quoted == 0:
+        return "indirect"
+    return "direct" if quoted >= total - 2 * len(content) else "mixed"
+
+
+def find_quotes(doc) -> list[Quote]:
+    """Quotes in ``doc`` with speakers resolved; offsets are ``doc`` character offsets.
+
+    A discontinuous content ("A," he said, "B.") is reported by its outer bounds.
+    """
+    names = _person_names(doc)
+    quotes, previous = [], None
+    for attribution in find_attributions(doc):
+        speaker = _speaker(doc, attribution, names, previous)
+        quotes.append(Quote(content=_outer(doc, attribution.content), kind=attribution.kind,
+                            cue=_outer(doc, attribution.cue), source=_outer(doc, attribution.source),
+                            speaker=speaker))
+        previous = (speaker, doc[attribution.cue_head].sent.start) if speaker else previous
+    return quotes
+
+
+def _outer(doc, fragments: Fragments) -> Span | None:
+    if not fragments:
+        return None
+    start, end = fragments[0][0], fragments[-1][1]
+    return Span(start, end, doc.text[start:end])
+
+
+def _person_names(doc) -> dict[str, str]:
+    """Surname (lower case) → the first full name with it ("ushakov" → "Yuri Ushakov");
+    a last name wins over a first name."""
+    by_last: dict[str, str] = {}
+    by_first: dict[str, str] = {}  # family name first: "Xi" → "Xi Jinping"
+    for ent in doc.ents:
+        name = _clean_name(ent)
+        if ent.label_ == "PERSON" and " " in name:
+            by_last.setdefault(name.split()[-1].lower(), name)
+            by_first.setdefault(name.split()[0].lower(), name)
+    return by_first | by_last
+
+
+def _clean_name(span) -> str:
+    tokens = [t for t in span if t.tag_ != "POS" and not t.is_punct]
+    while tokens and tokens[0].lower_ in ("the", "a", "an"):
+        tokens.pop(0)
+    return " ".join(t.text for t in tokens)
+
+
+def _speaker(doc, attribution: Attribution, names: dict[str, str], previous) -> str | None:
+    if attribution.source_head < 0:
+        return None
+    head = doc[attribution.source_head]
+    named = _named_speaker(doc, attribution, head, names)
+    if named:
+        return named
+    if head.lower_ in _SINGULAR_PRONOUNS or _is_role_noun(head):
+        return _antecedent(doc, attribution, previous)
+    return None
+
+
+def _named_speaker(doc, attribution: Attribution, head, names: dict[str, str]) -> str | None:
+    start, end = attribution.source[0][0], attribution.source[-1][1]
+    ents = [e for e in doc.ents if e.start_char >= start and e.end_char <= end
+            and e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
+    own = [e for e in ents if e.start <= head.i < e.end] or [e for e in ents if e.label_ == "PERSON"][-1:]
+    if own:
+        return _full_name(_clean_name(own[0]), names)
+    if head.pos_ == "PROPN" and head.lower_ in names:
+        return names[head.lower_]
+    return None
+
+
+def _full_name(name: str, names: dict[str, str]) -> str:
+    if " " not in name and name.lower() in names:
+        return names[name.lower()]
+    return name
+
+
+def _is_role_noun(head) -> bool:
+    """"the aide", "the spokesman": a definite singular common noun naming one person."""
+    return head.tag_ == "NN" and any(c.lower_ in ("the", "this", "that") for c in head.children)
+
+
+def _antecedent(doc, attribution: Attribution, previous) -> str | None:
+    """The previous quote's speaker if recent, else the last person named before the source."""
+    sentence = doc[attribution.cue_head].sent.start
+    if previous is not None and sentence - previous[1] < 120:
+        return previous[0]
+    start = attribution.source[0][0]
+    persons = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= start]
+    return _clean_name(persons[-1]) if persons else None

@@ -1,0 +1,80 @@
+"""Quote attribution on the seed articles and small texts (newsfuse.analyze.quotes)."""
+
+from pathlib import Path
+
+import pytest
+
+from newsfuse.analyze.nlp import load_nlp
+from newsfuse.analyze.quotes import find_attributions, find_quotes
+from newsfuse.analyze.quotes_model import MODEL_PATH
+
+SEEDS = Path(__file__).resolve().parents[1] / "examples" / "samarkand"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def seed_quotes(nlp):
+    quotes = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for quote in find_quotes(nlp(text)):
+            assert quote.content.text == text[quote.content.start:quote.content.end]
+            quotes.append(quote)
+    return quotes
+
+
+@pytest.mark.parametrize("speaker, phrase", [
+    ("Yuri Ushakov", "The presidents will discuss both the bilateral agenda"),
+    ("Yuri Ushakov", "the leaders would discuss Ukraine and Taiwan"),          # "Ushakov said ..."
+    ("Yuri Ushakov", "The SCO offers a real alternative"),
+    ("Yuri Ushakov", "All members of the SCO stand for a just world order"),  # "... he said"
+    ("Alexander Korolev", "shows that China is willing"),
+    ("Narendra Modi", "I look forward to exchanging views"),
+    ("Xi Jinping", "Beijing was willing to work with Moscow"),
+    ("Xi Jinping", "China is willing to make efforts with Russia"),            # "Xi told Putin"
+    ("Xi Jinping", "Recently, we have been overcoming the impact"),
+    ("Xi Jinping", "We are extremely willing to use this meeting"),          # "... he said"
+    ("Shakhboz Kombarov", "We are proud that so many leaders"),
+])
+def test_seed_quotes_have_the_right_speaker(seed_quotes, speaker, phrase):
+    speakers = {q.speaker for q in seed_quotes if phrase in q.content.text}
+    assert speakers == {speaker}
+
+
+def test_seed_quote_kinds_and_spans(seed_quotes):
+    korolev = next(q for q in seed_quotes if q.speaker == "Alexander Korolev")
+    assert korolev.kind == "mixed" and korolev.cue.text == "said"
+    assert korolev.source.text.startswith("Alexander Korolev, senior lecturer")
+    ushakov = next(q for q in seed_quotes if "The presidents will discuss" in q.content.text)
+    assert ushakov.kind == "direct"
+    assert ushakov.source.text == "Putin’s foreign policy aide Yuri Ushakov"
+    modi = next(q for q in seed_quotes if q.speaker == "Narendra Modi")
+    assert "cooperation within the organisation" in modi.content.text  # quotation across a line break
+    assert all(q.speaker_entity is None for q in seed_quotes)
+
+
+def test_indirect_quote_and_according_to(nlp):
+    text = ("Senator Maria Lopez said on Monday that the bill would fail. "
+            "According to the aide, the vote was delayed.")
+    quotes = find_quotes(nlp(text))
+    lopez = next(q for q in quotes if q.cue.text.startswith("said"))
+    assert lopez.kind == "indirect" and lopez.speaker == "Maria Lopez"
+    assert lopez.content.text == "that the bill would fail"  # PolNeAR keeps the complementiser
+    aide = next(q for q in quotes if q.cue.text == "According to")
+    assert aide.source.text == "the aide" and aide.speaker == "Maria Lopez"
+    assert aide.content.text == "the vote was delayed"
+
+
+def test_continued_quotation_joins_the_content(nlp):
+    text = '"We are ready," Smith said. "The talks start today."'
+    attribution = find_attributions(nlp(text))[0]
+    assert [text[s:e] for s, e in attribution.content] == ['"We are ready,"', '"The talks start today."']
+    assert attribution.as_dict()["content"]["spans"] == [list(f) for f in attribution.content]
+
+
+def test_model_is_small_package_data():
+    assert MODEL_PATH.is_file() and MODEL_PATH.stat().st_size < 5_000_000
