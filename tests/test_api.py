@@ -1,8 +1,9 @@
 import newsfuse
 
-PUBLIC = ["Article", "ClusterOptions", "ConfigError", "EvalError", "IngestReport", "InputError", "ModelError",
-          "NewsfuseError", "NotFoundError", "Options", "RawItem", "Skipped", "Store", "StoreError",
-          "__version__", "get_story", "ingest", "iter_raw_items", "list_stories", "stream_items"]
+PUBLIC = ["Analysis", "Article", "ClusterOptions", "ConfigError", "Entity", "EvalError", "Event", "IngestReport",
+          "InputError", "Mention", "ModelError", "NewsfuseError", "NotFoundError", "Options", "Quote", "RawItem",
+          "Skipped", "Span", "Store", "StoreError", "__version__", "analyze_stored", "get_story", "ingest",
+          "iter_raw_items", "list_stories", "stream_items"]
 
 
 def test_public_api_is_pinned():

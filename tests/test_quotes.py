@@ -78,3 +78,12 @@ def test_continued_quotation_joins_the_content(nlp):
 
 def test_model_is_small_package_data():
     assert MODEL_PATH.is_file() and MODEL_PATH.stat().st_size < 5_000_000
+
+
+def test_a_source_trimmed_to_nothing_does_not_break_speaker_resolution():
+    from newsfuse.analyze.quotes import Attribution, _speaker
+
+    doc = load_nlp()("I said that it would rain.")
+    attribution = Attribution(cue=((2, 6),), content=((7, 25),), source=(), kind="indirect", cue_head=1,
+                              source_head=0)
+    assert _speaker(doc, attribution, {}, None) is None

@@ -46,3 +46,52 @@ def test_without_metadata_the_chrome_date_is_not_the_publication_date(tmp_path, 
         article = store.article(report.article_ids[0])
     assert article["published"] is None and article["published_from"] is None
     assert article["title"] == "Putin, Xi meet for high-stakes talks in challenge to West"
+
+
+# -- what the analysis reads in the seeds, as `newsfuse story` shows it -------
+
+
+def test_the_story_happened_in_samarkand_on_2022_09_15(seed_story):
+    analysis = seed_story[1]["analysis"]
+    assert analysis["analysed_articles"] == 2
+    assert analysis["where"]["name"] == "Samarkand, Uzbekistan"
+    assert analysis["where"]["country"] == "UZ"
+    assert analysis["when"]["date"] == "2022-09-15"
+    assert "Thursday" in {e["text"] for e in analysis["when"]["evidence"]}
+
+
+def test_the_story_knows_its_actors_under_all_their_names(seed_story):
+    who = {e["name"]: e for e in seed_story[1]["analysis"]["who"]}
+    for name, alias in (("Xi Jinping", "Xi"), ("Vladimir Putin", "Putin"), ("Yuri Ushakov", "Ushakov"),
+                        ("Narendra Modi", "Modi"), ("Shanghai Cooperation Organisation", "SCO")):
+        assert alias in who[name]["aliases"], name
+    assert not {"Xi", "Putin", "SCO", "Modi"} & set(who)
+    places = {p["key"]: p for p in seed_story[1]["analysis"]["places"]}
+    assert places["country:UZ"]["name"] == "Uzbekistan" and places["city:1216265"]["name"] == "Samarkand"
+
+
+def test_the_xi_putin_meeting_is_a_consult_event_in_samarkand_on_the_day(seed_story):
+    events = seed_story[1]["analysis"]["events"]
+    meeting = [e for e in events if e["type"] == "CONSULT"
+               and {"Xi Jinping", "Vladimir Putin"} <= set(e["sources"]) | set(e["targets"])]
+    assert meeting, events
+    assert any(e["date"] == "2022-09-15" and e["place"] == "Samarkand, Uzbekistan" for e in meeting)
+
+
+def test_putins_announced_meetings_are_events(seed_story):
+    events = seed_story[1]["analysis"]["events"]
+    for other in ("Narendra Modi", "Ebrahim Raisi", "Shehbaz Sharif", "Recep Tayyip Erdogan"):
+        assert any(e["type"] == "CONSULT" and {"Vladimir Putin", other} <= set(e["sources"]) | set(e["targets"])
+                   for e in events), other
+
+
+def test_the_quotes_are_grouped_under_their_speakers(seed_story):
+    quotes = {q["speaker"]: q["quotes"] for q in seed_story[1]["analysis"]["quotes"]}
+    # "Putin's foreign policy aide Yuri Ushakov told reporters": Ushakov speaks, not Putin
+    assert any("bilateral agenda" in q["content"] for q in quotes["Yuri Ushakov"])
+    assert not any("bilateral agenda" in q["content"] for q in quotes.get("Vladimir Putin", []))
+    expected = {"Xi Jinping": "great powers", "Yuri Ushakov": "just world order",
+                "Alexander Korolev": "business as usual", "Narendra Modi": "exchanging views",
+                "Shakhboz Kombarov": "legendary city"}
+    for speaker, phrase in expected.items():
+        assert any(phrase in q["content"] for q in quotes.get(speaker, [])), (speaker, list(quotes))

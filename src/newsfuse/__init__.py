@@ -7,29 +7,36 @@ from .cluster import ClusterOptions
 from .config import Options
 from .errors import ConfigError, EvalError, InputError, ModelError, NewsfuseError, NotFoundError, StoreError
 from .ingest.sources import iter_raw_items, stream_items
-from .pipeline import ingest
+from .pipeline import analyze_stored, ingest
 from .query import get_story, list_stories
-from .records import Article, IngestReport, RawItem, Skipped
+from .records import Analysis, Article, Entity, Event, IngestReport, Mention, Quote, RawItem, Skipped, Span
 from .store import Store
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Analysis",
     "Article",
     "ClusterOptions",
     "ConfigError",
+    "Entity",
     "EvalError",
+    "Event",
     "IngestReport",
     "InputError",
+    "Mention",
     "ModelError",
     "NewsfuseError",
     "NotFoundError",
     "Options",
+    "Quote",
     "RawItem",
     "Skipped",
+    "Span",
     "Store",
     "StoreError",
     "__version__",
+    "analyze_stored",
     "get_story",
     "ingest",
     "iter_raw_items",

@@ -43,9 +43,13 @@ class _Bar:
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         if stage not in self.tasks:
-            label = {"read": "reading", "cluster": "clustering"}.get(stage, stage)
+            label = {"read": "reading", "cluster": "clustering", "analyze": "analysing"}.get(stage, stage)
             self.tasks[stage] = self.progress.add_task(label, total=total)
         self.progress.update(self.tasks[stage], completed=done, total=total)
+
+    def stage(self, name: str):
+        """A progress(done, total) callback for one named stage."""
+        return lambda done, total: self(name, done, total)
 
 
 def _progress() -> Progress:
@@ -73,15 +77,20 @@ def ingest(
     published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for every item."),
     url: Optional[str] = typer.Option(None, help="URL for every item read."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
+    analyze: bool = typer.Option(True, "--analyze/--no-analyze",
+                                 help="Read entities, places, dates, quotes and events now (or later with "
+                                      "`newsfuse analyze`)."),
 ) -> None:
     """Ingest articles (.txt, .html/.htm, .jsonl, optionally .gz) and assign them to stories."""
+    from dataclasses import replace
+
     from .pipeline import ingest as run_ingest
 
     try:
         overrides = {k: v for k, v in (("source", source), ("url", url)) if v}
         if published:
             overrides["published"] = parse_date(published, "--published")
-        options = Options()
+        options = replace(Options(), analyze=analyze)
         with Store(db) as store, _progress() as bar:
             report = run_ingest(_items(paths, overrides, options), store, options=options, progress=_Bar(bar))
     except NewsfuseError as exc:
@@ -98,6 +107,29 @@ def _print_report(report: dict, as_json: bool) -> None:
               f"skipped {len(report['skipped'])}")
     for skipped in report["skipped"]:
         out.print(f"  skipped {skipped['origin']}: {skipped['reason']} [{skipped['code']}]", markup=False)
+    for failed in report.get("analysis_errors", []):
+        out.print(f"  analysis incomplete for article {failed['article']}: {'; '.join(failed['errors'])}",
+                  markup=False)
+
+
+@app.command()
+def analyze(
+    db: Path = DB_OPTION,
+    redo: bool = typer.Option(False, "--redo", help="Also redo analyses made by an older newsfuse."),
+    processes: int = typer.Option(1, "--processes", min=1, help="spaCy worker processes."),
+) -> None:
+    """Analyse stored articles that have no analysis yet (entities, places, time, quotes, events)."""
+    from dataclasses import replace
+
+    from .pipeline import analyze_stored
+
+    try:
+        with Store(db) as store, _progress() as bar:
+            done = analyze_stored(store, options=replace(Options(), nlp_processes=processes), redo=redo,
+                                  progress=_Bar(bar))
+    except NewsfuseError as exc:
+        _fail(exc)
+    out.print(f"analysed {done} article(s)")
 
 
 @app.command()
@@ -167,6 +199,10 @@ def _print_story(record: dict, text: bool) -> None:
         out.print(f"(you asked for {record['requested_id']}, which was merged into this story)")
     for merge in record["merge_history"]:
         out.print(f"merged: {merge['from']} → {merge['into']} at {merge['at']} ({merge['reason']})", markup=False)
+    from .render import analysis_lines
+
+    for line in analysis_lines(record.get("analysis")):
+        out.print(line, markup=False, highlight=False)
     for article in record["articles"]:
         _print_article(article, text)
 
@@ -252,6 +288,60 @@ def eval_timex(
     _print_scores(scores, as_json)
 
 
+@eval_app.command("events")
+def eval_events(
+    file: Path = typer.Argument(..., help="PLOVER gold records (like plover_gsr.jsonl): text, event, source, target."),
+    part: str = typer.Option("all", "--part", help="all, development (the half the lexicon was written on) "
+                                                   "or held-out (the half never read)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """PLOVER event type P/R/F1 (micro and per type) and source/target actor F1."""
+    from .errors import ConfigError
+    from .eval.events import DEVELOPMENT, HELD_OUT, evaluate_events
+
+    parts = {"all": None, "development": DEVELOPMENT, "held-out": HELD_OUT}
+    try:
+        if part not in parts:
+            raise ConfigError(f"unknown part {part!r}", hint="use all, development or held-out")
+        with _progress() as bar:
+            scores = evaluate_events(file, part=parts[part], progress=_Bar(bar).stage("sentences"))
+    except NewsfuseError as exc:
+        _fail(exc)
+    _print_scores(scores, as_json)
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    file: Path = typer.Argument(..., help="Attribution gold (like polnear_dev.jsonl): text, attributions."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Quote source, cue and content spans: exact and overlap P/R/F1."""
+    from .eval.quotes import evaluate_quotes
+
+    try:
+        with _progress() as bar:
+            scores = evaluate_quotes(file, progress=_Bar(bar).stage("articles"))
+    except NewsfuseError as exc:
+        _fail(exc)
+    _print_scores(scores, as_json)
+
+
+@eval_app.command("entities")
+def eval_entities(
+    file: Path = typer.Argument(..., help="PLOVER gold records (like plover_gsr.jsonl): text, coded actors."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Entity and place linking: the country of each coded state actor (CAMEO code -> ISO)."""
+    from .eval.entities import evaluate_entities
+
+    try:
+        with _progress() as bar:
+            scores = evaluate_entities(file, progress=_Bar(bar).stage("sentences"))
+    except NewsfuseError as exc:
+        _fail(exc)
+    _print_scores(scores, as_json)
+
+
 def _print_scores(scores: dict, as_json: bool) -> None:
     if as_json:
         print(json.dumps(scores))
@@ -260,7 +350,15 @@ def _print_scores(scores: dict, as_json: bool) -> None:
         out.print(f"fold {fold['fold']}: held-out B³ F1 {fold['bcubed_f1']}, pairwise F1 {fold['pairwise_f1']}, "
                   f"chosen {fold['params']}", markup=False)
     for key, value in scores.get("mean", scores).items():
-        out.print(f"{key:>20}  {value}")
+        if isinstance(value, dict):  # per-type tables
+            for name, row in value.items():
+                out.print(f"{name:>20}  " + "  ".join(f"{k} {_fmt(v)}" for k, v in row.items()), markup=False)
+        else:
+            out.print(f"{key:>20}  {_fmt(value)}")
+
+
+def _fmt(value) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 def main() -> None:

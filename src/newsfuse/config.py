@@ -42,6 +42,14 @@ class Options:
     embed_max_windows: int = 4
     embed_batch_size: int = 32
 
+    # Analysis (entities, places, time, quotes, events) runs at ingest; off,
+    # stories still form and `newsfuse analyze` can fill it in later. spaCy
+    # parses this many articles per nlp.pipe batch; a second process helps
+    # only on long runs (each loads its own model, ~2 s and ~300 MB).
+    analyze: bool = True
+    nlp_batch_size: int = 16
+    nlp_processes: int = 1
+
     def __post_init__(self) -> None:
         if self.max_file_bytes <= 0:
             raise ConfigError("max_file_bytes must be positive", hint="set a size in bytes, e.g. 20000000")

@@ -103,20 +103,63 @@ def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options
 def _store_and_cluster(pending, store, report, options, cluster_options, embedder, progress) -> None:
     embedder = embedder or MiniLMEmbedder(batch_size=options.embed_batch_size)
     index = open_story_index(store, cluster_options, embedder.dim)
-    embed_seconds, step = 0.0, options.batch_size
+    seconds, step = {"embed": 0.0, "analyze": 0.0}, options.batch_size
     for start in range(0, len(pending), step):
-        batch = pending[start:start + step]
-        tic = time.perf_counter()
-        features = article_features([p.article for p in batch], embedder, window_words=options.embed_window_words,
-                                    max_windows=options.embed_max_windows)
-        embed_seconds += time.perf_counter() - tic
+        articles = [p.article for p in pending[start:start + step]]
+        features = _timed(seconds, "embed", article_features, articles, embedder,
+                          window_words=options.embed_window_words, max_windows=options.embed_max_windows)
+        analyses = _timed(seconds, "analyze", _analyze, articles, options) if options.analyze else []
         with store.transaction():
-            for item, feature in zip(batch, features):
+            for item, feature in zip(pending[start:start + step], features):
                 _add_article(item, feature, store, index, report, options, embedder.name)
+            _put_analyses(store, analyses)
             save_batch_state(store, index)
-        progress("cluster", start + len(batch), len(pending))
+        report.analysis_errors += [{"article": a.article_id, "errors": a.errors} for a in analyses if a.errors]
+        progress("cluster", start + len(articles), len(pending))
     save_story_index(store, index)
-    report.seconds["embed"] = round(embed_seconds, 3)
+    report.seconds.update({key: round(value, 3) for key, value in seconds.items() if value})
+
+
+def _timed(seconds: dict, key: str, function, *args, **kwargs):
+    tic = time.perf_counter()
+    result = function(*args, **kwargs)
+    seconds[key] += time.perf_counter() - tic
+    return result
+
+
+def _analyze(articles: list[Article], options: Options) -> list:
+    from .analyze.article import analyze_articles  # spaCy loads only when analysis runs
+
+    return list(analyze_articles(articles, batch_size=options.nlp_batch_size, n_process=options.nlp_processes))
+
+
+def _put_analyses(store: Store, analyses: list) -> None:
+    from .analyze.article import ANALYSIS_VERSION
+
+    for analysis in analyses:
+        store.put_analysis(analysis.article_id, ANALYSIS_VERSION, analysis.as_dict())
+
+
+def analyze_stored(store: Store, *, options: Options = Options(), redo: bool = False,
+                   progress: Progress = _no_progress) -> int:
+    """Analyse stored articles that have no analysis (``redo``: or an older
+    one); one transaction per batch. Returns how many were analysed."""
+    from .analyze.article import ANALYSIS_VERSION
+
+    ids = store.articles_to_analyze(ANALYSIS_VERSION, redo)
+    for start in range(0, len(ids), options.batch_size):
+        articles = [_stored_article(store.article(i)) for i in ids[start:start + options.batch_size]]
+        analyses = _analyze(articles, options)
+        with store.transaction():
+            _put_analyses(store, analyses)
+        progress("analyze", start + len(articles), len(ids))
+    return len(ids)
+
+
+def _stored_article(row: dict) -> Article:
+    fields = ("id", "text", "origin", "url", "source", "title", "published", "published_from", "language")
+    return Article(**{key: row[key] for key in fields}, sentences=[tuple(s) for s in row["sentences"]],
+                   removed=row["removed"])
 
 
 def _add_article(item: _Pending, feature: ArticleFeatures, store: Store, index: StoryIndex,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .records import Analysis
 from .store import Store
 
 _EXCERPT_CHARS = 280
@@ -36,7 +37,23 @@ def get_story(store: Store, story_id: str, *, with_text: bool = False) -> dict:
         "outlets": outlets,
         "articles": articles,
         "merge_history": _merge_history(store, resolved),
+        **_analysis_view(store, articles),
     }
+
+
+def _analysis_view(store: Store, articles: list[dict]) -> dict:
+    """The story's who/where/when/events/quotes, and what was read in each
+    article; empty when its articles have not been analysed."""
+    stored = store.analyses(a["id"] for a in articles)
+    if not stored:
+        return {"analysis": None}
+    from .analyze.story import combine  # no spaCy: works on stored analyses
+
+    for article in articles:
+        article["analysis"] = stored.get(article["id"])
+    combined = combine([Analysis.from_dict(stored[a["id"]]) for a in articles if a["id"] in stored])
+    combined["analysed_articles"] = len(stored)
+    return {"analysis": combined}
 
 
 def _merge_history(store: Store, story_id: str) -> list[dict]:

@@ -7,7 +7,7 @@ span it came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass
@@ -69,6 +69,7 @@ class IngestReport:
     article_ids: list[str] = field(default_factory=list)
     external_ids: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
+    analysis_errors: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -78,6 +79,7 @@ class IngestReport:
             "new_stories": self.new_stories,
             "skipped": [{"origin": s.origin, "reason": s.reason, "code": s.code} for s in self.skipped],
             "seconds": self.seconds,
+            "analysis_errors": self.analysis_errors,
         }
 
 
@@ -155,3 +157,55 @@ class Event:
     mode: str | None = None
     place: str | None = None
     date: str | None = None
+
+
+@dataclass
+class Analysis:
+    """Everything the analysis stage read in one article.
+
+    ``places`` scores each place entity as the scene of the event (see
+    ``analyze.location``); ``location`` is the best one's key.
+    """
+
+    article_id: str
+    entities: list[Entity] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    timexes: list = field(default_factory=list)  # analyze.timex.TimeRef
+    quotes: list[Quote] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    places: dict[str, float] = field(default_factory=dict)
+    location: str | None = None
+    errors: list[str] = field(default_factory=list)  # extractors that failed on this text
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Analysis:
+        from .analyze.timex import TimeRef
+
+        return cls(
+            article_id=data["article_id"],
+            entities=[Entity(**e) for e in data.get("entities", [])],
+            mentions=[Mention(**m) for m in data.get("mentions", [])],
+            timexes=[TimeRef(**t) for t in data.get("timexes", [])],
+            quotes=[_quote(q) for q in data.get("quotes", [])],
+            events=[_event(e) for e in data.get("events", [])],
+            places=data.get("places", {}),
+            location=data.get("location"),
+            errors=data.get("errors", []),
+        )
+
+
+def _span(data: dict | None) -> Span | None:
+    return Span(**data) if data else None
+
+
+def _quote(data: dict) -> Quote:
+    return Quote(**{**data, "content": _span(data["content"]), "cue": _span(data.get("cue")),
+                    "source": _span(data.get("source"))})
+
+
+def _event(data: dict) -> Event:
+    spans = {key: [Span(**s) for s in data.get(key, [])] for key in ("sources", "targets")}
+    return Event(**{**data, **spans, "trigger": _span(data["trigger"]), "sentence": _span(data["sentence"])})

@@ -242,7 +242,7 @@ def _clean_name(span) -> str:
 
 
 def _speaker(doc, attribution: Attribution, names: dict[str, str], previous) -> str | None:
-    if attribution.source_head < 0:
+    if attribution.source_head < 0 or not attribution.source:  # the head's span may have been trimmed away
         return None
     head = doc[attribution.source_head]
     named = _named_speaker(doc, attribution, head, names)

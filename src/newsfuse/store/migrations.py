@@ -84,4 +84,23 @@ MIGRATIONS: list[str] = [
         value TEXT
     );
     """,
+    # 3: what the analysis stage read in each article (JSON, by extractor
+    # version) and an index of the entities each article names.
+    """
+    CREATE TABLE analyses (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        version INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        analyzed_at TEXT NOT NULL
+    );
+    CREATE TABLE article_entities (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        entity_key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        mentions INTEGER NOT NULL,
+        PRIMARY KEY (article_id, entity_key)
+    ) WITHOUT ROWID;
+    CREATE INDEX article_entities_key ON article_entities(entity_key);
+    """,
 ]

@@ -230,6 +230,31 @@ class Store:
     def count_live_stories(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM stories WHERE merged_into IS NULL").fetchone()[0]
 
+    # -- analyses -------------------------------------------------------------
+
+    def put_analysis(self, article_id: str, version: int, data: dict) -> None:
+        """Replace the article's analysis and its entity index rows."""
+        self.db.execute("INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?)",
+                        (article_id, version, json.dumps(data, ensure_ascii=False), now()))
+        self.db.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
+        self.db.executemany("INSERT INTO article_entities VALUES (?, ?, ?, ?, ?)",
+                            [(article_id, e["key"], e["name"], e["type"], e["mentions"])
+                             for e in data.get("entities", [])])
+
+    def analyses(self, article_ids: Iterable[str]) -> dict[str, dict]:
+        """Stored analyses (decoded JSON) of these articles, by article id."""
+        ids = list(article_ids)
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT article_id, data FROM analyses WHERE article_id IN ({marks})", ids)
+        return {r[0]: json.loads(r[1]) for r in rows}
+
+    def articles_to_analyze(self, version: int, redo: bool = False) -> list[str]:
+        """Ids of articles without an analysis (or, with ``redo``, an older one)."""
+        rows = self.db.execute("SELECT a.id FROM articles a LEFT JOIN analyses n ON n.article_id = a.id"
+                               " WHERE n.article_id IS NULL OR (? AND n.version < ?) ORDER BY a.seq",
+                               (int(redo), version))
+        return [r[0] for r in rows]
+
     # -- term statistics and metadata ---------------------------------------
 
     def term_df(self) -> dict[str, int]:

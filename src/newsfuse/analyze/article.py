@@ -1,0 +1,139 @@
+"""The analysis stage: one spaCy parse per article, every extractor reads it.
+
+``analyze_articles`` takes Articles and yields one ``Analysis`` each:
+entities and their mentions, the event's place, time expressions anchored on
+the publication date, quotes with resolved speakers, and PLOVER events with
+their actors, place and date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ..records import Analysis, Article, Entity, Event, Mention, Quote
+from .entities import find_entities, place_label
+from .events import find_events
+from .location import pick_location, place_scores
+from .nlp import load_nlp
+from .quotes import find_quotes
+from .timex import find_timexes
+
+# Bumped when an extractor changes what it finds, so stored analyses made by
+# an older one can be told apart and redone (`newsfuse analyze --redo`).
+ANALYSIS_VERSION = 1
+
+
+def analyze_articles(articles: Iterable[Article], *, batch_size: int = 16, n_process: int = 1) -> Iterator[Analysis]:
+    """One Analysis per article, in order."""
+    articles = list(articles)
+    docs = load_nlp().pipe((a.text for a in articles), batch_size=batch_size, n_process=n_process)
+    for article, doc in zip(articles, docs):
+        yield analyze_doc(article, doc)
+
+
+def analyze_doc(article: Article, doc) -> Analysis:
+    """Every extractor on one parse. An extractor that fails on an odd text
+    loses only its own items: the error is kept in ``Analysis.errors`` and
+    the rest of the analysis (and the ingest) goes on."""
+    errors: list[str] = []
+    mentions, entities = _guarded("entities", errors, ([], []), find_entities, doc)
+    by_key = {e.key: e for e in entities}
+    places = place_scores(article.text, article.sentences, mentions, by_key)
+    location = pick_location(places, by_key)
+    timexes = _guarded("timex", errors, [], find_timexes, article.text, article.published)
+    quotes = _guarded("quotes", errors, [], find_quotes, doc)
+    quotes = [_resolve_speaker(q, mentions, by_key) for q in quotes]
+    events = _guarded("events", errors, [], find_events, doc, times=timexes, places=_place_names(mentions, by_key))
+    here = place_label(location) if location else None
+    events = [_name_actors(_default_place(e, here, article.published), mentions, by_key) for e in events]
+    return Analysis(article.id, list(by_key.values()), mentions, timexes, quotes, events,
+                    places, location.key if location else None, errors)
+
+
+def _guarded(name: str, errors: list[str], default, function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except Exception as exc:  # an extractor's bug on one text must not lose the article
+        errors.append(f"{name}: {type(exc).__name__}: {exc}")
+        return default
+
+
+# An event with no place in its sentence is placed where the article's event
+# happened only if it is dated near it: "the last time they met, on Feb. 24"
+# was elsewhere, and an undated "have fought wars" has no place. Days either
+# side of publication still count (yesterday's meeting, tomorrow's session).
+_SAME_TIME_DAYS = 2
+
+
+def _default_place(event: Event, place: str | None, published: str | None) -> Event:
+    if event.place is None and _near(event.date, published):
+        event.place = place
+    return event
+
+
+def _near(value: str | None, published: str | None) -> bool:
+    if value is None or published is None:
+        return False
+    import datetime as dt
+
+    try:
+        gap = dt.date.fromisoformat(value[:10]) - dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return False
+    return abs(gap.days) <= _SAME_TIME_DAYS
+
+
+def _place_names(mentions: list[Mention], entities: dict[str, Entity]) -> list[tuple[int, int, str]]:
+    wanted = {"city", "state", "region", "place", "facility", "country", "continent"}
+    return [(m.start, m.end, place_label(entities[m.entity])) for m in mentions
+            if m.label != "NORP" and entities[m.entity].type in wanted]
+
+
+def _resolve_speaker(quote: Quote, mentions: list[Mention], entities: dict[str, Entity]) -> Quote:
+    """The speaker's entity: the person the extractor resolved the speaker to,
+    else the last person named in the source span ("Putin's aide Yuri
+    Ushakov" is Ushakov: the head of the phrase comes last)."""
+    entity = _person_named(quote.speaker, entities) if quote.speaker else None
+    if entity is None and quote.source is not None:
+        people = [m for m in mentions if quote.source.start <= m.start and m.end <= quote.source.end
+                  and entities[m.entity].type == "person"]
+        entity = entities[people[-1].entity] if people else None
+    if entity is not None:
+        quote.speaker, quote.speaker_entity = entity.name, entity.key
+    return quote
+
+
+# Which entity an actor span like "Chinese President Xi Jinping" names: the
+# person before the organisation before the country ("Chinese").
+_ACTOR_PRIORITY = {"person": 0, "org": 1, "group": 3}
+
+
+def _entity_within(span, mentions, entities, type_: str | None = None) -> Entity | None:
+    inside = [entities[m.entity] for m in mentions if m.start >= span.start and m.end <= span.end]
+    inside = [e for e in inside if type_ is None or e.type == type_]
+    return min(inside, key=lambda e: _ACTOR_PRIORITY.get(e.type, 2)) if inside else None
+
+
+def _person_named(name: str, entities: dict[str, Entity]) -> Entity | None:
+    wanted = name.lower()
+    for entity in entities.values():
+        if entity.type == "person" and wanted in (entity.name.lower(), *map(str.lower, entity.aliases)):
+            return entity
+    return None
+
+
+def _name_actors(event: Event, mentions: list[Mention], entities: dict[str, Entity]) -> Event:
+    """Actor names from the entities inside each actor span, where there is one."""
+    event.source_names = [_actor_name(s, mentions, entities, n) for s, n in _pairs(event.sources, event.source_names)]
+    event.target_names = [_actor_name(s, mentions, entities, n) for s, n in _pairs(event.targets, event.target_names)]
+    return event
+
+
+def _pairs(spans, names):
+    names = list(names) + [None] * (len(spans) - len(names))
+    return zip(spans, names)
+
+
+def _actor_name(span, mentions, entities, fallback: str | None) -> str:
+    entity = _entity_within(span, mentions, entities)
+    return entity.name if entity is not None else (fallback or span.text)
