@@ -39,7 +39,8 @@ class _Raw:
 
 def find_entities(doc) -> tuple[list[Mention], list[Entity]]:
     """Mentions (with char spans) and the entities they name, in one Doc."""
-    raws = _fix_labels([raw for ent in doc.ents if ent.label_ in _LABELS for raw in _clean(ent, doc.text)])
+    text = doc.text  # built from the tokens on every access: once
+    raws = _fix_labels([raw for ent in doc.ents if ent.label_ in _LABELS for raw in _clean(ent, text)])
     entities: dict[str, Entity] = {}
     mentions = []
     keys = {**_people(raws), **_orgs(raws), **_places(raws)}

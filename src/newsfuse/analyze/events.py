@@ -469,11 +469,11 @@ def _clause_modes(verb) -> set[str]:
 
 
 def _place(sent, places: Sequence[tuple]) -> str | None:
-    text = sent.doc.text
+    text, offset = sent.text, sent.start_char  # doc.text would rebuild the whole text
     for start, end, name in places:
         if sent.start_char <= start < sent.end_char:
-            before = text[max(sent.start_char, start - 16):start]
-            dateline = start == sent.start_char and text[start:end].isupper()
+            before = text[max(0, start - 16 - offset):start - offset]
+            dateline = start == sent.start_char and text[start - offset:end - offset].isupper()
             if LOCATIVE.search(before) or dateline:
                 return name
     return None

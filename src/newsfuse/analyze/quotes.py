@@ -63,9 +63,9 @@ def find_attributions(doc, models: dict | None = None) -> list[Attribution]:
     cues = [t for t in cue_candidates(doc)
             if models["cue"].probabilities(cue_features(t, mask[t.i]))[1] >= threshold]
     found = [a for a in (_attribution(doc, cue, models, regions) for cue in cues) if a is not None]
-    cue_starts = [doc[a.cue_head].idx for a in found]
+    cue_starts, text = [doc[a.cue_head].idx for a in found], doc.text
     for attribution in found:
-        _add_continuation(doc, attribution, regions, cue_starts)
+        _add_continuation(doc, text, attribution, regions, cue_starts)
     return found
 
 
@@ -95,7 +95,7 @@ def _span_tokens(role: str, head, keep_model) -> set[int]:
     return tokens
 
 
-def _add_continuation(doc, attribution: Attribution, regions, cue_starts) -> None:
+def _add_continuation(doc, text: str, attribution: Attribution, regions, cue_starts) -> None:
     """Append the quotation that follows the cue's sentence in the same paragraph
     ("…," he said. "More.") when it has no cue of its own."""
     if attribution.kind == "indirect":
@@ -103,10 +103,10 @@ def _add_continuation(doc, attribution: Attribution, regions, cue_starts) -> Non
     cue = doc[attribution.cue_head]
     for start, end in regions:
         if start >= cue.sent.end_char:
-            gap = doc.text[cue.sent.end_char:start]
+            gap = text[cue.sent.end_char:start]
             region_sentence_end = doc.char_span(start, end, alignment_mode="expand")[-1].sent.end_char
             own_cue = any(start <= c < region_sentence_end for c in cue_starts)
-            if not gap.strip() and "\n" not in doc.text[cue.idx:start] and not own_cue:
+            if not gap.strip() and "\n" not in text[cue.idx:start] and not own_cue:
                 attribution.content = _merge(attribution.content + ((start, end),))
             return
 
@@ -203,22 +203,22 @@ def find_quotes(doc) -> list[Quote]:
 
     A discontinuous content ("A," he said, "B.") is reported by its outer bounds.
     """
-    names = _person_names(doc)
+    names, text = _person_names(doc), doc.text  # doc.text is rebuilt on every access
     quotes, previous = [], None
     for attribution in find_attributions(doc):
         speaker = _speaker(doc, attribution, names, previous)
-        quotes.append(Quote(content=_outer(doc, attribution.content), kind=attribution.kind,
-                            cue=_outer(doc, attribution.cue), source=_outer(doc, attribution.source),
+        quotes.append(Quote(content=_outer(text, attribution.content), kind=attribution.kind,
+                            cue=_outer(text, attribution.cue), source=_outer(text, attribution.source),
                             speaker=speaker))
         previous = (speaker, doc[attribution.cue_head].sent.start) if speaker else previous
     return quotes
 
 
-def _outer(doc, fragments: Fragments) -> Span | None:
+def _outer(text: str, fragments: Fragments) -> Span | None:
     if not fragments:
         return None
     start, end = fragments[0][0], fragments[-1][1]
-    return Span(start, end, doc.text[start:end])
+    return Span(start, end, text[start:end])
 
 
 def _person_names(doc) -> dict[str, str]:
