@@ -1,5 +1,6 @@
 """TIMEX3 extraction and normalisation (newsfuse.analyze.timex)."""
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -212,4 +213,126 @@ def test_spans_match_text_and_do_not_overlap():
     text = (SEEDS / "samarkand_b.txt").read_text(encoding="utf-8")
     refs = find_timexes(text, ANCHOR)
     assert all(text[r.start:r.end] == r.text for r in refs)
-    assert all(a.end <= b.start for a, b in zip(refs, refs[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(refs))
+
+
+# --- TimeBank span conventions --------------------------------------------
+
+@pytest.mark.parametrize("text, span", [
+    ("The flight took about five hours.", "five hours"),
+    ("They must leave within two weeks.", "two weeks"),
+    ("Prices hit their lowest level in almost two decades.", "two decades"),
+    ("The firm said its third quarter was weak.", "third quarter"),
+    ("The firm blamed the third-quarter loss on costs.", "third-quarter"),
+    ("The board rejected the 14-day limit.", "14-day"),
+    ("Friday's vote was close.", "Friday"),
+    ("Earlier Friday, the court ruled.", "Friday"),
+    ("Right now the plan is stalled.", "now"),
+    ("The year-ago results were restated.", "year-ago"),
+    ("Losses grew for nearly five months.", "nearly five months"),
+    ("Sales fell for more than four hours.", "more than four hours"),
+])
+def test_spans_leave_hedges_and_determiners_out(text, span):
+    refs = find_timexes(text, "1998-02-13")
+    assert [r.text for r in refs] == [span]
+
+
+# --- what TimeBank does not mark -----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The company previously held a stake.",
+    "The board raised its quarterly dividend.",
+    "Analysts cheered the recent sale of the unit.",
+    "The film High Noon was shown.",
+    "He spoke on 60 Minutes about the case.",
+    'He said on "This Week" that talks would go on.',
+    "It matters for the future of our peoples.",
+    "Children in today's world read less.",
+])
+def test_not_time_expressions(text):
+    assert find_timexes(text, "1998-02-13") == []
+
+
+def test_recently_is_still_past_ref():
+    assert [(r.text, r.value) for r in find_timexes("Sales recently fell.", "1998-02-13")] == [
+        ("recently", "PAST_REF")]
+
+
+def test_yesterdays_is_a_date():
+    refs = find_timexes("Investors cheered yesterday's announcement.", "1998-02-13")
+    assert [(r.text, r.value) for r in refs] == [("yesterday", "1998-02-12")]
+
+
+# --- direction from prepositions and auxiliaries ---------------------------
+
+@pytest.mark.parametrize("sentence, value", [
+    ("The fleet has been on patrol since March and was scheduled to return.", "1998-03"),
+    ("The fleet is on patrol since December, and will stay.", "1997-12"),
+    ("The loan had to be repaid by February under the plan announced.", "1999-02"),
+    ("The ruling keeps the boy here until March, officials said.", "1999-03"),
+])
+def test_prepositions_set_the_direction_of_months(sentence, value):
+    assert find_timexes(sentence, "1998-11-10")[0].value == value
+
+
+def test_past_auxiliary_before_a_future_cue_looks_ahead():
+    refs = find_timexes("Protesters were planning to march on Saturday.", "2000-01-07")  # a Friday
+    assert [r.value for r in refs] == ["2000-01-08"]
+
+
+# --- spoken and spelled forms ---------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("It began in January nineteen ninety-seven.", ("January nineteen ninety-seven", "1997-01")),
+    ("Prices peaked in the winter of nineteen ninety-four.", ("the winter of nineteen ninety-four", "1994-WI")),
+    ("Spring 1998 sales rose.", ("Spring 1998", "1998-SP")),
+    ("The march is on the fifteenth of March.", ("the fifteenth of March", "1998-03-15")),
+    ("Women's Day is on March eighth.", ("March eighth", "1998-03-08")),
+])
+def test_spelled_years_and_days(text, expected):
+    refs = find_timexes(text, "1998-02-13")
+    assert [(r.text, r.value) for r in refs] == [expected]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("The talks start at eight o'clock tonight.", "1998-02-13T20:00"),
+    ("He will leave at four in the morning.", "1998-02-13T04:00"),
+    ("The vote is at seven thirty p.m. tomorrow.", "1998-02-14T19:30"),
+])
+def test_spoken_clock_times(text, value):
+    refs = find_timexes(text, "1998-02-13")
+    assert [(r.type, r.value) for r in refs] == [("TIME", value)]
+
+
+def test_duration_and_a_half():
+    refs = find_timexes("But a minute and a half later, a pilot called.", None)
+    assert [(r.text, r.value) for r in refs] == [("a minute and a half", "PT1M30S")]
+
+
+# --- anaphora and earnings copy --------------------------------------------
+
+def test_following_month_follows_the_month_named():
+    refs = find_timexes("Holders met in March 1989. The following month, the firm was sold.", "1989-11-02")
+    assert [(r.text, r.value) for r in refs] == [("March 1989", "1989-03"), ("The following month", "1989-04")]
+
+
+def test_the_week_is_left_open():
+    refs = find_timexes("For the week, the index fell 3%.", "1989-11-02")
+    assert [(r.text, r.value) for r in refs] == [("the week", "1989-WXX")]
+
+
+def test_latest_quarter_is_the_last_completed_one():
+    text = "The firm expects a loss in the fourth quarter. In the latest quarter, sales rose."
+    refs = find_timexes(text, "1989-11-02")
+    assert [(r.text, r.value) for r in refs] == [
+        ("the fourth quarter", "1989-Q4"), ("the latest quarter", "1989-Q3")]
+
+
+def test_weekday_with_part_of_day_is_the_day():
+    refs = find_timexes("Protesters rallied Friday night in the plaza.", "2000-01-08")
+    assert [(r.text, r.type, r.value) for r in refs] == [("Friday night", "DATE", "2000-01-07")]
+
+
+def test_second_half_follows_tense():
+    assert find_timexes("Sales fell in the second half.", "1998-02-13")[0].value == "1997-H2"
+    assert find_timexes("The deal will close in the second half.", "1998-02-13")[0].value == "1998-H2"

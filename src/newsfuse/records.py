@@ -93,6 +93,19 @@ class Span:
 
 
 @dataclass
+class TimeRef:
+    """A resolved time expression (TIMEX3 style)."""
+
+    start: int
+    end: int
+    text: str
+    type: str  # DATE, TIME, DURATION, SET
+    value: str  # TIMEX3 value: 2022-09-15, 2022-W37, P7M, PRESENT_REF, ...
+    mod: str | None = None  # START, MID, END, APPROX, LESS_THAN, MORE_THAN, ...
+    anchor: str | None = None  # ISO anchor date, when the value was resolved relative to it
+
+
+@dataclass
 class Mention:
     """A span naming an entity; ``entity`` is the key of its Entity."""
 
@@ -170,7 +183,7 @@ class Analysis:
     article_id: str
     entities: list[Entity] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
-    timexes: list = field(default_factory=list)  # analyze.timex.TimeRef
+    timexes: list[TimeRef] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     places: dict[str, float] = field(default_factory=dict)
@@ -182,8 +195,6 @@ class Analysis:
 
     @classmethod
     def from_dict(cls, data: dict) -> Analysis:
-        from .analyze.timex import TimeRef
-
         return cls(
             article_id=data["article_id"],
             entities=[Entity(**e) for e in data.get("entities", [])],
