@@ -143,16 +143,21 @@ def _put_analyses(store: Store, analyses: list) -> None:
 def analyze_stored(store: Store, *, options: Options = Options(), redo: bool = False,
                    progress: Progress = _no_progress) -> int:
     """Analyse stored articles that have no analysis (``redo``: or an older
-    one); one transaction per batch. Returns how many were analysed."""
-    from .analyze.article import ANALYSIS_VERSION
+    one), streaming through one spaCy pipe; one transaction per batch.
+    Returns how many were analysed."""
+    from .analyze.article import ANALYSIS_VERSION, analyze_articles
 
     ids = store.articles_to_analyze(ANALYSIS_VERSION, redo)
-    for start in range(0, len(ids), options.batch_size):
-        articles = [_stored_article(store.article(i)) for i in ids[start:start + options.batch_size]]
-        analyses = _analyze(articles, options)
-        with store.transaction():
-            _put_analyses(store, analyses)
-        progress("analyze", start + len(articles), len(ids))
+    articles = (_stored_article(store.article(i)) for i in ids)
+    analyses = analyze_articles(articles, batch_size=options.nlp_batch_size, n_process=options.nlp_processes)
+    batch: list = []
+    for done, analysis in enumerate(analyses, start=1):
+        batch.append(analysis)
+        if len(batch) == options.batch_size or done == len(ids):
+            with store.transaction():
+                _put_analyses(store, batch)
+            batch = []
+            progress("analyze", done, len(ids))
     return len(ids)
 
 

@@ -24,10 +24,10 @@ ANALYSIS_VERSION = 1
 
 
 def analyze_articles(articles: Iterable[Article], *, batch_size: int = 16, n_process: int = 1) -> Iterator[Analysis]:
-    """One Analysis per article, in order."""
-    articles = list(articles)
-    docs = load_nlp().pipe((a.text for a in articles), batch_size=batch_size, n_process=n_process)
-    for article, doc in zip(articles, docs):
+    """One Analysis per article, in order, streaming (one nlp.pipe for the
+    whole iterable: with ``n_process`` > 1 the workers start once)."""
+    pairs = ((article.text, article) for article in articles)
+    for doc, article in load_nlp().pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
         yield analyze_doc(article, doc)
 
 
