@@ -1,0 +1,214 @@
+"""Claims: the sentences of one article that state a fact, with what they carry.
+
+A claim is one sentence of the article (split again at semicolons, which join
+two statements). Headings and captions ("Tight security, empty streets") are
+not claims: they restate what the body says. Each claim keeps its evidence
+(article, outlet, character span, text) and the values alignment compares:
+story-independent entity keys, numbers with the word they count, calendar
+dates, places, and whether the outlet states it or only reports someone saying
+it ("Ushakov said ..." is attributed to Yuri Ushakov).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .analyze.story import is_speech
+from .records import Analysis, Article, Quote, Span
+
+PLACE_TYPES = {"city", "state", "region", "place", "facility", "country", "continent"}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number in a claim and the word it counts (``slot``: "people" in
+    "killed 12 people"; "" when nothing names it)."""
+
+    value: float
+    slot: str
+    span: Span
+
+
+@dataclass
+class Claim:
+    """One sentence (or semicolon clause) of one article stating a fact."""
+
+    article_id: str
+    outlet: str  # the article's source, or its id when the outlet is unknown
+    span: Span
+    entities: list[str] = field(default_factory=list)
+    numbers: list[Quantity] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)  # TIMEX3 calendar values
+    places: list[str] = field(default_factory=list)
+    persons: list[str] = field(default_factory=list)
+    attributed: bool = False
+    speaker: str | None = None
+    speaker_entity: str | None = None
+    quoted: Span | None = None  # the direct quote's words, when the claim is one
+    phrases: list[str] = field(default_factory=list)  # short quoted phrases ("no limits"), normalised
+    published: str | None = None
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.article_id, self.span.start, self.span.end)
+
+
+def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
+    """The claims of one article, in text order."""
+    spans = [s for start, end in article.sentences for s in _clauses(article.text, start, end)]
+    return [_claim(article, analysis, span) for span in spans if not _is_heading(span.text)]
+
+
+def _clauses(text: str, start: int, end: int) -> list[Span]:
+    pieces, at = [], start
+    for match in re.finditer(r";\s+", text[start:end]):
+        pieces.append((at, start + match.start()))
+        at = start + match.end()
+    pieces.append((at, end))
+    return [_trimmed(text, a, b) for a, b in pieces if text[a:b].strip()]
+
+
+def _trimmed(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end, text[start:end])
+
+
+# A heading has no closing punctuation and few words; a sentence broken by a
+# line wrap ("... mutually beneficial\ncooperation ...") is longer than this.
+_HEADING_WORDS = 7
+
+
+def _is_heading(text: str) -> bool:
+    return not re.search(r"[.!?…”\"’']\s*$", text) and len(text.split()) < _HEADING_WORDS
+
+
+def _claim(article: Article, analysis: Analysis, span: Span) -> Claim:
+    entities = {e.key: e for e in analysis.entities}
+    inside = [m.entity for m in analysis.mentions if span.start <= m.start and m.end <= span.end]
+    keys = list(dict.fromkeys(inside))
+    claim = Claim(article.id, article.source or article.id, span, keys,
+                  find_quantities(article.text, span, _timex_spans(analysis, span)),
+                  _dates(analysis, span),
+                  [k for k in keys if k in entities and entities[k].type in PLACE_TYPES],
+                  [k for k in keys if k in entities and entities[k].type == "person"],
+                  published=article.published)
+    claim.phrases = quoted_phrases(span.text)
+    _attribute(claim, analysis.quotes)
+    return claim
+
+
+# A phrase in quotation marks that two outlets share ("no limits", "no-limits")
+# is the same words taken from one source; long quotes are compared by meaning.
+_PHRASE = re.compile(r"[“\"‘']([^“”\"‘’']{3,60})[”\"’']")
+_PHRASE_WORDS = 6
+
+
+def quoted_phrases(text: str) -> list[str]:
+    found = (re.sub(r"[\W_]+", " ", m.group(1)).strip().lower() for m in _PHRASE.finditer(text))
+    return [p for p in found if p and len(p.split()) <= _PHRASE_WORDS]
+
+
+def _timex_spans(analysis: Analysis, span: Span) -> list[tuple[int, int]]:
+    return [(t.start, t.end) for t in analysis.timexes if span.start <= t.start < span.end]
+
+
+_CALENDAR = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _dates(analysis: Analysis, span: Span) -> list[str]:
+    return [t.value for t in analysis.timexes
+            if span.start <= t.start < span.end and t.type in ("DATE", "TIME") and _CALENDAR.match(t.value[:10])]
+
+
+# ---- attribution -------------------------------------------------------------
+
+# A quote attributes a claim when the quote (its words, cue and speaker)
+# covers most of the claim: "Putin said a delegation of 80 companies would
+# visit" is Putin's; a sentence that merely contains a short quoted phrase
+# ("they declared a 'no limits' partnership") is still the outlet's.
+_QUOTE_COVER = 0.6
+
+
+def _attribute(claim: Claim, quotes: list[Quote]) -> None:
+    best = max((q for q in quotes if is_speech(q)), key=lambda q: _cover(q, claim.span), default=None)
+    if best is None or _cover(best, claim.span) < _QUOTE_COVER * len(claim.span.text):
+        return
+    claim.attributed = True
+    claim.speaker = best.speaker or (best.source.text if best.source else None)
+    claim.speaker_entity = best.speaker_entity
+    if best.kind == "direct":
+        start, end = max(best.content.start, claim.span.start), min(best.content.end, claim.span.end)
+        claim.quoted = Span(start, end, claim.span.text[start - claim.span.start:end - claim.span.start])
+
+
+def _cover(quote: Quote, span: Span) -> int:
+    if _overlap(quote.content, span) == 0:
+        return 0
+    return sum(_overlap(part, span) for part in (quote.content, quote.cue, quote.source) if part is not None)
+
+
+def _overlap(a: Span, b: Span) -> int:
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
+
+
+# ---- numbers -----------------------------------------------------------------
+
+_WORDS = {w: i for i, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
+_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+               "ninety": 90, "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200,
+               "thousand": 1000, "thousands": 2000, "million": 1e6, "billion": 1e9})
+_SCALE = {"hundred": 100, "thousand": 1000, "million": 1e6, "billion": 1e9}
+_NUMBER = re.compile(r"(?<![\w-])(\d[\d,]*(?:\.\d+)?|" + "|".join(sorted(_WORDS, key=len, reverse=True))
+                     + r")(?:\s+(hundred|thousand|million|billion))?(?![\w-]*\d)\b", re.IGNORECASE)
+# Words that end the noun phrase a number counts ("80 large Russian companies would ...").
+_STOP = {"of", "and", "or", "but", "in", "on", "at", "to", "from", "for", "with", "by", "as", "who", "that",
+         "which", "would", "will", "could", "can", "may", "might", "should", "was", "were", "is", "are",
+         "be", "been", "being", "has", "have", "had", "said", "says", "after", "before", "since", "than"}
+
+
+def find_quantities(text: str, span: Span, skip: list[tuple[int, int]] = ()) -> list[Quantity]:
+    """Numbers in ``span`` (digits or words) with the noun they count; numbers
+    inside time expressions (``skip``) or names ("COVID-19") are left out."""
+    found = []
+    for match in _NUMBER.finditer(text, span.start, span.end):
+        if any(a <= match.start() < b for a, b in skip) or text[match.end():match.end() + 1] == "-":
+            continue
+        value = _value(match.group(1), match.group(2))
+        if value is not None:
+            found.append(Quantity(value, _counted_noun(text, match.end(), span.end),
+                                  Span(match.start(), match.end(), match.group(0))))
+    return found
+
+
+def _value(number: str, scale: str | None) -> float | None:
+    word = number.lower()
+    try:
+        value = float(_WORDS[word]) if word in _WORDS else float(number.replace(",", ""))
+    except ValueError:
+        return None
+    return value * _SCALE[scale.lower()] if scale else value
+
+
+def _counted_noun(text: str, at: int, end: int) -> str:
+    """The last word of the phrase after a number, singular, lower case:
+    "four Central Asian states" -> "state"; "at least 12 people" -> "people"."""
+    words = re.findall(r"[A-Za-z’']+|[^\sA-Za-z]", text[at:end])[:6]
+    if words[:1] == ["of"]:  # "four of Central Asian states"
+        words = words[1:]
+    head = ""
+    for word in words[:4]:
+        if not word[0].isalpha() or word.lower() in _STOP:
+            break
+        head = word.lower()
+    return _singular(head)
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
