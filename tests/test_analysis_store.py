@@ -3,6 +3,7 @@
 import sqlite3
 
 from conftest import EXAMPLES
+
 from newsfuse import Store, get_story, ingest, iter_raw_items, list_stories
 from newsfuse.config import Options
 from newsfuse.pipeline import analyze_stored

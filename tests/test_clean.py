@@ -1,5 +1,6 @@
-from newsfuse import clean
 from conftest import EXAMPLES
+
+from newsfuse import clean
 
 
 def seed(name):

@@ -1,10 +1,10 @@
 import json
 
 import pytest
+from conftest import EXAMPLES
 from typer.testing import CliRunner
 
 from newsfuse.cli import app
-from conftest import EXAMPLES
 
 runner = CliRunner()
 

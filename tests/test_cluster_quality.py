@@ -5,10 +5,10 @@ folds' events, never on the articles scored.
 """
 
 import pytest
+from conftest import shared_file
 
 from newsfuse.eval.clustering import evaluate_clustering
 from newsfuse.eval.cv import cross_validate, labelled_features
-from conftest import shared_file
 
 pytestmark = pytest.mark.slow
 

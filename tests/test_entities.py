@@ -4,7 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from newsfuse.analyze.entities import find_entities, initials, merge_entities, place_label
+from newsfuse.analyze.entities import (
+    find_entities,
+    initials,
+    merge_entities,
+    place_label,
+)
 from newsfuse.analyze.location import dateline_place, pick_location, place_scores
 from newsfuse.analyze.nlp import load_nlp
 from newsfuse.analyze.places import gazetteer

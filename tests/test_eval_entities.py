@@ -3,8 +3,8 @@
 import json
 
 import pytest
-
 from conftest import shared_file
+
 from newsfuse.errors import EvalError
 from newsfuse.eval.entities import actor_country, evaluate_entities, gold_actors
 
@@ -42,7 +42,7 @@ def test_missing_and_malformed_files(tmp_path):
         evaluate_entities(tmp_path / "nope.jsonl")
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "x"}\n')
-    with pytest.raises(EvalError, match=r"bad.jsonl:1: missing field\(s\) source, target"):
+    with pytest.raises(EvalError, match=r"bad.jsonl:1: not a PLOVER record \(KeyError\(.source.\)\)"):
         evaluate_entities(bad)
 
 

@@ -4,8 +4,8 @@ import pytest
 
 from newsfuse import ClusterOptions, Options, Store, get_story, ingest, list_stories
 from newsfuse.errors import StoreError
-from newsfuse.store.migrations import MIGRATIONS
 from newsfuse.records import RawItem
+from newsfuse.store.migrations import MIGRATIONS
 
 BRIDGE = ("The city council of Duisburg voted on Monday to close the old Rhine bridge for urgent repairs after "
           "engineers found deep cracks in two of its steel supports. The mayor said traffic would be diverted "

@@ -3,9 +3,9 @@
 import shutil
 
 import pytest
+from conftest import EXAMPLES
 
 from newsfuse import Store, get_story, ingest, iter_raw_items, list_stories
-from conftest import EXAMPLES
 
 pytestmark = pytest.mark.slow
 

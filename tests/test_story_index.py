@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from newsfuse import ClusterOptions, Store, ingest
-from newsfuse.cluster import ArticleFeatures, StoryIndex, StoryState, TermWeights, sparse_cosine
+from newsfuse.cluster import (
+    ArticleFeatures,
+    StoryIndex,
+    StoryState,
+    TermWeights,
+    sparse_cosine,
+)
 from newsfuse.records import RawItem
 from newsfuse.store.story_index import index_path, open_story_index
 from newsfuse.vector_index import StoryVectors

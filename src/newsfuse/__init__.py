@@ -5,11 +5,30 @@ The public API is what this module exports; a test pins it.
 
 from .cluster import ClusterOptions
 from .config import Options
-from .errors import ConfigError, EvalError, InputError, ModelError, NewsfuseError, NotFoundError, StoreError
+from .errors import (
+    ConfigError,
+    EvalError,
+    InputError,
+    ModelError,
+    NewsfuseError,
+    NotFoundError,
+    StoreError,
+)
 from .ingest.sources import iter_raw_items, stream_items
 from .pipeline import analyze_stored, ingest
 from .query import get_story, list_stories
-from .records import Analysis, Article, Entity, Event, IngestReport, Mention, Quote, RawItem, Skipped, Span
+from .records import (
+    Analysis,
+    Article,
+    Entity,
+    Event,
+    IngestReport,
+    Mention,
+    Quote,
+    RawItem,
+    Skipped,
+    Span,
+)
 from .store import Store
 
 __version__ = "0.1.0"

@@ -33,7 +33,6 @@ from .timex_periods import ago_phrase, year_ago, years_back_rule
 from .timex_rules import RULES, is_title, trim_span
 
 
-
 def find_timexes(text: str, anchor: str | None) -> list[TimeRef]:
     """Time expressions in ``text``; ``anchor`` is the publication date (YYYY-MM-DD...)."""
     anchor_date = _parse_anchor(anchor)

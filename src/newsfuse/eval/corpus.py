@@ -3,34 +3,36 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import EvalError
 
+_BAD_ROW = (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError)
 
-def load_jsonl(path, required: tuple[str, ...], example: str) -> list[dict]:
-    """Rows of ``path``; EvalError if it is missing or a row lacks a ``required`` field.
 
-    ``example`` names a file of the expected shape for the hint.
+def load_jsonl(path, check: Callable[[dict], object], *, what: str, example: str, needs: str) -> list[dict]:
+    """Rows of ``path``; EvalError if it is missing or ``check(row)`` fails on a row.
+
+    ``check`` raises KeyError/TypeError/ValueError on a malformed row; ``what``
+    names a row ("timex document"), ``example`` a file of the expected shape,
+    ``needs`` the fields a row must have (both for the hint).
     """
     path = Path(path)
     if not path.is_file():
-        raise EvalError(f"corpus not found: {path}", hint=f"pass a JSONL file shaped like {example}")
+        raise EvalError(f"{what} corpus not found: {path}", hint=f"pass a JSONL file shaped like {example}")
     rows = []
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if line.strip():
-                rows.append(_row(line, path, number, required))
+                rows.append(_row(line, check, f"{path}:{number}", what, needs))
     return rows
 
 
-def _row(line: str, path: Path, number: int, required: tuple[str, ...]) -> dict:
+def _row(line: str, check, where: str, what: str, needs: str) -> dict:
     try:
         row = json.loads(line)
-        missing = [key for key in required if key not in row]
-    except (json.JSONDecodeError, TypeError) as exc:
-        raise EvalError(f"{path}:{number}: not JSON ({exc})", hint="one JSON object per line") from exc
-    if not isinstance(row, dict) or missing:
-        raise EvalError(f"{path}:{number}: missing field(s) {', '.join(missing) or 'all'}",
-                        hint=f"each line needs {', '.join(required)}")
+        check(row)
+    except _BAD_ROW as exc:
+        raise EvalError(f"{where}: not a {what} ({exc!r})", hint=f"each line needs {needs}") from exc
     return row

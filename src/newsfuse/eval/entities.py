@@ -56,7 +56,8 @@ def gold_actors(row: dict) -> tuple[list[tuple[int, int, str]], int]:
 
 
 def load_docs(path) -> list[dict]:
-    return load_jsonl(path, ("text", "source", "target"), "shared/data/events/plover_gsr.jsonl")
+    return load_jsonl(path, lambda row: (row["text"], row["source"], row["target"]), what="PLOVER record",
+                      example="shared/data/events/plover_gsr.jsonl", needs="'text', 'source' and 'target'")
 
 
 def evaluate_entities(path, *, docs: Iterable[dict] | None = None,

@@ -51,15 +51,13 @@ from it). Measured (held-out / development / whole file): event F1 0.599 /
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from ..analyze.events import find_events
 from ..analyze.nlp import load_nlp
-from ..errors import EvalError
+from .corpus import load_jsonl
 
 DEVELOPMENT, HELD_OUT = 0, 1
 PLANNED_MODES = frozenset({"planned", "possible"})
@@ -73,30 +71,16 @@ ACTOR_MATCH = 0.5
 
 def load_docs(path) -> list[dict]:
     """Rows of a plover_gsr-shaped JSONL file; EvalError if missing or malformed."""
-    path = Path(path)
-    if not path.is_file():
-        raise EvalError(f"event corpus not found: {path}",
-                        hint="pass a JSONL file shaped like shared/data/events/plover_gsr.jsonl")
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                rows.append(_parse_row(line, f"{path}:{number}"))
-    return rows
+    return load_jsonl(path, _check_row, what="event record", example="shared/data/events/plover_gsr.jsonl",
+                      needs="'text', 'event' and actor lists with 'text'")
 
 
-def _parse_row(line: str, where: str) -> dict:
-    try:
-        row = json.loads(line)
-        if not isinstance(row["text"], str) or not isinstance(row["event"], str):
-            raise TypeError("'text' and 'event' must be strings")
-        row.setdefault("source", [])
-        row.setdefault("target", [])
-        [actor["text"] for actor in row["source"] + row["target"]]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise EvalError(f"{where}: not an event record ({exc})",
-                        hint="each line needs 'text', 'event' and actor lists with 'text'") from exc
-    return row
+def _check_row(row: dict) -> None:
+    if not isinstance(row["text"], str) or not isinstance(row["event"], str):
+        raise TypeError("'text' and 'event' must be strings")
+    row.setdefault("source", [])
+    row.setdefault("target", [])
+    [actor["text"] for actor in row["source"] + row["target"]]
 
 
 def split_docs(rows: list[dict], k: int = 2, seed: int = 0) -> list[list[dict]]:

@@ -25,12 +25,10 @@ What is measured, per role (source, cue, content) and for all roles pooled:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
-from ..errors import EvalError
+from .corpus import load_jsonl
 
 ROLES = ("source", "cue", "content")
 Fragments = tuple[tuple[int, int], ...]
@@ -38,31 +36,18 @@ Fragments = tuple[tuple[int, int], ...]
 
 def load_docs(path) -> list[dict]:
     """Rows of a PolNeAR-shaped JSONL file; EvalError if missing or malformed."""
-    path = Path(path)
-    if not path.is_file():
-        raise EvalError(f"quote corpus not found: {path}",
-                        hint="pass a JSONL file shaped like shared/data/quotes/polnear_dev.jsonl")
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                rows.append(_parse_row(line, path, number))
-    return rows
+    return load_jsonl(path, _check_row, what="quote-attribution document",
+                      example="shared/data/quotes/polnear_dev.jsonl",
+                      needs="'text' and 'attributions' with source/cue/content spans "
+                            "(null or {'spans': [[start, end], ...]})")
 
 
-def _parse_row(line: str, path: Path, number: int) -> dict:
-    try:
-        row = json.loads(line)
-        row["text"].strip()
-        for attribution in row["attributions"]:
-            for role in ROLES:
-                if attribution[role] is not None:
-                    [(int(s), int(e)) for s, e in attribution[role]["spans"]]
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise EvalError(f"{path}:{number}: not a quote-attribution document ({exc!r})",
-                        hint="each line needs 'text' and 'attributions' with source/cue/content "
-                             "spans (null or {'spans': [[start, end], ...]})") from exc
-    return row
+def _check_row(row: dict) -> None:
+    row["text"].strip()
+    for attribution in row["attributions"]:
+        for role in ROLES:
+            if attribution[role] is not None:
+                [(int(s), int(e)) for s, e in attribution[role]["spans"]]
 
 
 def evaluate_quotes(path, *, docs: Iterable[dict] | None = None,

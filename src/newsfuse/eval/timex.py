@@ -14,36 +14,19 @@ the anchor), ``text`` and gold ``timexes`` (``start``, ``end``, ``type``,
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from ..analyze.timex import find_timexes
-from ..errors import EvalError
+from .corpus import load_jsonl
 
 Span = tuple[int, int]
 
 
 def load_docs(path) -> list[dict]:
     """Rows of a tbaq-shaped JSONL file; EvalError if missing or malformed."""
-    path = Path(path)
-    if not path.is_file():
-        raise EvalError(f"timex corpus not found: {path}",
-                        hint="pass a JSONL file shaped like shared/data/timex/tbaq.jsonl")
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                row["text"], row["timexes"]  # noqa: B018 - both fields are required
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise EvalError(f"{path}:{number}: not a timex document ({exc})",
-                                hint="each line needs 'text' and 'timexes'") from exc
-            rows.append(row)
-    return rows
+    return load_jsonl(path, lambda row: (row["text"], row["timexes"]), what="timex document",
+                      example="shared/data/timex/tbaq.jsonl", needs="'text' and 'timexes'")
 
 
 def split_docs(rows: list[dict], k: int = 5, seed: int = 0) -> list[list[dict]]:
