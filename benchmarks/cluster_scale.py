@@ -24,7 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
-from newsfuse.cluster import ArticleFeatures, ClusterOptions, StoryIndex, StoryState, TermWeights
+from newsfuse.cluster import (
+    ArticleFeatures,
+    ClusterOptions,
+    StoryIndex,
+    StoryState,
+    TermWeights,
+)
 from newsfuse.store import Store
 from newsfuse.store.story_index import StoredStates
 from newsfuse.vector_index import StoryVectors
