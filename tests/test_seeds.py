@@ -95,3 +95,17 @@ def test_the_quotes_are_grouped_under_their_speakers(seed_story):
                 "Shakhboz Kombarov": "legendary city"}
     for speaker, phrase in expected.items():
         assert any(phrase in q["content"] for q in quotes.get(speaker, [])), (speaker, list(quotes))
+
+
+def test_story_claims_from_the_store_show_corroboration_and_no_conflict(tmp_path, minilm):
+    from newsfuse.query import get_story_claims
+
+    with Store(tmp_path / "n.db") as store:
+        ingest(iter_raw_items([EXAMPLES]), store, embedder=minilm)
+        facts = get_story_claims(store, list_stories(store)[0]["id"], embedder=minilm)
+    assert facts and not [f for f in facts if f["status"] == "conflicting"]
+    no_limits = [f for f in facts if all("no limits" in e["text"].replace("-", " ") for e in f["evidence"])]
+    assert no_limits and no_limits[0]["status"] == "corroborated" and no_limits[0]["independent_sources"] == 2
+    memorandum = next(f for f in facts if any("memorandum" in e["text"] for e in f["evidence"]))
+    assert memorandum["status"] == "single-source"
+    assert all(e["text"] for f in facts for e in f["evidence"])

@@ -166,14 +166,18 @@ def story(
     db: Path = DB_OPTION,
     as_json: bool = typer.Option(False, "--json"),
     text: bool = typer.Option(False, "--text", help="Show each article's full cleaned text."),
+    claims: bool = typer.Option(False, "--claims", help="Align the articles' claims: corroborated, "
+                                                        "single-source, conflicting, updated (loads MiniLM)."),
 ) -> None:
     """Show one story with its articles (and the stories merged into it)."""
-    from .query import get_story
+    from .query import get_story, get_story_claims
 
     try:
         with Store(db) as store:
             story_id = _story_id_or_largest(store, story_id, largest)
             record = get_story(store, story_id, with_text=text)
+            if claims:
+                record["claims"] = get_story_claims(store, record["id"])
     except NewsfuseError as exc:
         _fail(exc)
     if as_json:
@@ -205,9 +209,9 @@ def _print_story(record: dict, text: bool) -> None:
         out.print(f"(you asked for {record['requested_id']}, which was merged into this story)")
     for merge in record["merge_history"]:
         out.print(f"merged: {merge['from']} → {merge['into']} at {merge['at']} ({merge['reason']})", markup=False)
-    from .render import analysis_lines
+    from .render import analysis_lines, claim_lines
 
-    for line in analysis_lines(record.get("analysis")):
+    for line in analysis_lines(record.get("analysis")) + claim_lines(record.get("claims")):
         out.print(line, markup=False, highlight=False)
     for article in record["articles"]:
         _print_article(article, text)

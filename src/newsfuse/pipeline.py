@@ -148,7 +148,7 @@ def analyze_stored(store: Store, *, options: Options = Options(), redo: bool = F
     from .analyze.article import ANALYSIS_VERSION, analyze_articles
 
     ids = store.articles_to_analyze(ANALYSIS_VERSION, redo)
-    articles = (_stored_article(store.article(i)) for i in ids)
+    articles = (stored_article(store.article(i)) for i in ids)
     analyses = analyze_articles(articles, batch_size=options.nlp_batch_size, n_process=options.nlp_processes)
     batch: list = []
     for done, analysis in enumerate(analyses, start=1):
@@ -161,7 +161,8 @@ def analyze_stored(store: Store, *, options: Options = Options(), redo: bool = F
     return len(ids)
 
 
-def _stored_article(row: dict) -> Article:
+def stored_article(row: dict) -> Article:
+    """The Article record of a stored article row."""
     fields = ("id", "text", "origin", "url", "source", "title", "published", "published_from", "language")
     return Article(**{key: row[key] for key in fields}, sentences=[tuple(s) for s in row["sentences"]],
                    removed=row["removed"])

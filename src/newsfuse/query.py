@@ -78,3 +78,43 @@ def _article_view(article: dict, with_text: bool) -> dict:
     if with_text:
         view["text"] = article["text"]
     return view
+
+
+def get_story_claims(store: Store, story_id: str, *, embedder=None) -> list[dict]:
+    """The story's facts across its articles: each with its status
+    (corroborated / single-source / conflicting / updated), whether it is only
+    someone's words, the independent outlets, collapsed copies and evidence.
+
+    Computed on demand from the stored analyses (loads the embedding model
+    unless ``embedder`` is given); articles not yet analysed are left out.
+    """
+    from .align import align_claims, extract_claims
+    from .analyze.entities import merge_entities
+    from .embed import MiniLMEmbedder
+    from .pipeline import stored_article
+
+    resolved = store.resolve_story(store.find_story_id(story_id))
+    rows = store.story_articles(resolved)
+    stored = store.analyses(r["id"] for r in rows)
+    analysed = [(stored_article(r), Analysis.from_dict(stored[r["id"]])) for r in rows if r["id"] in stored]
+    _, remap = merge_entities([analysis.entities for _, analysis in analysed])
+    facts = align_claims({a.id: extract_claims(a, analysis) for a, analysis in analysed},
+                         embedder=embedder or MiniLMEmbedder(), entity_remap=remap,
+                         near_dup_of={r["id"]: r["near_dup_of"] for r in rows})
+    order = {"conflicting": 0, "updated": 1, "corroborated": 2, "single-source": 3}
+    return sorted((_fact_view(f) for f in facts), key=lambda f: (order[f["status"]], -f["independent_sources"]))
+
+
+def _fact_view(fact) -> dict:
+    view = {"status": fact.status, "attributed": fact.attributed, "independent_sources": fact.independent_sources,
+            "outlets": fact.outlets, "collapsed": fact.collapsed,
+            "evidence": [_claim_view(c) for c in fact.claims]}
+    if fact.slot:
+        view["slot"] = fact.slot
+        view["values"] = [{"value": v.value, **_claim_view(v.claim)} for v in fact.values]
+    return view
+
+
+def _claim_view(claim) -> dict:
+    return {"article": claim.article_id, "outlet": claim.outlet, "start": claim.span.start, "end": claim.span.end,
+            "text": claim.span.text, "speaker": claim.speaker}

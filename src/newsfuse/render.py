@@ -69,3 +69,18 @@ def _quotes(analysis: dict) -> list[str]:
 def _clip(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1] + "…"
+
+
+def claim_lines(claims: list[dict] | None) -> list[str]:
+    """The claims table: status, independent outlets, who said it, the evidence."""
+    if claims is None:
+        return []
+    lines = [f"Claims ({len(claims)}):"]
+    for fact in claims:
+        said = " · attributed" if fact["attributed"] else ""
+        lines.append(f"  {fact['status']:<13} {fact['independent_sources']} outlet(s){said}")
+        for value in fact.get("values", []):
+            lines.append(f"      {fact['slot']} = {value['value']} ({value['outlet']})")
+        for claim in fact["evidence"]:
+            lines.append(f"      [{claim['outlet'][:12]}] “{_clip(claim['text'])}”")
+    return lines
