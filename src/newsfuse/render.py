@@ -47,7 +47,8 @@ def _events(analysis: dict) -> list[str]:
         actors = f"{' & '.join(event['sources']) or '?'} → {' & '.join(event['targets']) or '-'}"
         facts = " · ".join(x for x in (event["place"], event["date"], event["mode"]) if x)
         reports = len({e["article"] for e in event["evidence"]})
-        lines.append(f"  {event['type']:<10} {actors}  [{facts}]  ({reports} report{'s' * (reports > 1)})")
+        facts = f"  [{facts}]" if facts else ""
+        lines.append(f"  {event['type']:<10} {actors}{facts}  ({reports} report{'s' * (reports > 1)})")
         lines.append(f"             “{_clip(event['evidence'][0]['text'])}”")
     return lines
 
