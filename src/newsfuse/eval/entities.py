@@ -26,6 +26,7 @@ import pycountry
 from ..analyze.entities import find_entities
 from ..analyze.nlp import load_nlp
 from .corpus import load_jsonl
+from .metrics import prf
 
 # CAMEO codes that are not ISO 3166 alpha-3.
 _CAMEO_COUNTRIES = {"JAP": "JP", "UKG": "GB", "GMY": "DE", "SER": "RS", "YUG": "RS", "PAL": "PS"}
@@ -90,9 +91,7 @@ def _count(counts: dict, gold: str, predicted: str | None) -> None:
 
 
 def _scores(counts: dict, n_docs: int) -> dict:
-    precision = counts["right"] / counts["predicted"] if counts["predicted"] else 0.0
-    recall = counts["right"] / counts["gold"] if counts["gold"] else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = prf(counts["right"], counts["predicted"], counts["gold"])
     return {"country_precision": precision, "country_recall": recall, "country_f1": f1,
             "n_docs": n_docs, "n_actors": counts["gold"], "n_predicted": counts["predicted"],
             "n_skipped": counts["skipped"]}

@@ -58,6 +58,7 @@ from collections.abc import Callable, Iterable
 from ..analyze.events import find_events
 from ..analyze.nlp import load_nlp
 from .corpus import load_jsonl
+from .metrics import prf
 
 DEVELOPMENT, HELD_OUT = 0, 1
 PLANNED_MODES = frozenset({"planned", "possible"})
@@ -190,10 +191,10 @@ def actor_tokens(text: str) -> list[str]:
 
 def _summary(tp: Counter, fp: Counter, fn: Counter, actors: dict, n_docs: int) -> dict:
     hits, n_pred, n_gold = sum(tp.values()), sum(tp.values()) + sum(fp.values()), n_docs
-    precision, recall, f1 = _prf(hits, n_pred, n_gold)
+    precision, recall, f1 = prf(hits, n_pred, n_gold)
     result = {"event_precision": precision, "event_recall": recall, "event_f1": f1}
     for role, (matched, predicted, gold) in actors.items():
-        p, r, f = _prf(matched, predicted, gold)
+        p, r, f = prf(matched, predicted, gold)
         result.update({f"{role}_precision": p, f"{role}_recall": r, f"{role}_f1": f})
     result.update({"n_docs": n_docs, "n_gold": n_gold, "n_pred": n_pred, "n_hits": hits,
                    "per_type": _per_type(tp, fp, fn)})
@@ -203,13 +204,6 @@ def _summary(tp: Counter, fp: Counter, fn: Counter, actors: dict, n_docs: int) -
 def _per_type(tp: Counter, fp: Counter, fn: Counter) -> dict:
     table = {}
     for kind in sorted(set(tp) | set(fp) | set(fn)):
-        p, r, f = _prf(tp[kind], tp[kind] + fp[kind], tp[kind] + fn[kind])
+        p, r, f = prf(tp[kind], tp[kind] + fp[kind], tp[kind] + fn[kind])
         table[kind] = {"precision": p, "recall": r, "f1": f, "support": tp[kind] + fn[kind]}
     return table
-
-
-def _prf(hits: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
-    precision = hits / n_pred if n_pred else 0.0
-    recall = hits / n_gold if n_gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1

@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from .corpus import load_jsonl
+from .metrics import match_one_to_one, prf
 
 ROLES = ("source", "cue", "content")
 Fragments = tuple[tuple[int, int], ...]
@@ -99,7 +100,7 @@ def score_attributions(triples: list[tuple[str, list[dict], list[dict]]]) -> dic
 def _role_scores(name: str, counts: Counter) -> dict:
     scores = {f"{name}_n_gold": counts["gold"], f"{name}_n_pred": counts["pred"]}
     for kind in ("exact", "overlap"):
-        p, r, f = _prf(counts[kind], counts["pred"], counts["gold"])
+        p, r, f = prf(counts[kind], counts["pred"], counts["gold"])
         scores.update({f"{name}_{kind}_precision": p, f"{name}_{kind}_recall": r, f"{name}_{kind}_f1": f})
     return scores
 
@@ -141,29 +142,10 @@ def _exact_matches(gold: list[Fragments], pred: list[Fragments]) -> int:
 
 def match_overlap(gold: list[Fragments], pred: list[Fragments]) -> list[tuple[int, int]]:
     """One-to-one (gold index, predicted index) pairs that share characters, largest overlap first."""
-    candidates = []
-    for i, g in enumerate(gold):
-        for j, p in enumerate(pred):
-            shared = _shared_chars(g, p)
-            if shared > 0:
-                candidates.append((-shared, i, j))
-    used_gold, used_pred, pairs = set(), set(), []
-    for _, i, j in sorted(candidates):
-        if i not in used_gold and j not in used_pred:
-            used_gold.add(i)
-            used_pred.add(j)
-            pairs.append((i, j))
-    return pairs
+    return match_one_to_one(len(gold), len(pred), lambda i, j: _shared_chars(gold[i], pred[j]))
 
 
 def _shared_chars(a: Fragments, b: Fragments) -> int:
     if a[-1][1] <= b[0][0] or b[-1][1] <= a[0][0]:
         return 0
     return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
-
-
-def _prf(hits: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
-    precision = hits / n_pred if n_pred else 0.0
-    recall = hits / n_gold if n_gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 
 from ..analyze.timex import find_timexes
 from .corpus import load_jsonl
+from .metrics import match_one_to_one, prf
 
 Span = tuple[int, int]
 
@@ -60,8 +61,8 @@ def score_pairs(pairs: list[tuple[list[dict], list[dict]]]) -> dict:
             relaxed += 1
             value_ok += g["value"] == p["value"]
             type_ok += g["type"] == p["type"]
-    strict_p, strict_r, strict_f = _prf(strict, n_pred, n_gold)
-    relaxed_p, relaxed_r, relaxed_f = _prf(relaxed, n_pred, n_gold)
+    strict_p, strict_r, strict_f = prf(strict, n_pred, n_gold)
+    relaxed_p, relaxed_r, relaxed_f = prf(relaxed, n_pred, n_gold)
     value_acc = value_ok / relaxed if relaxed else 0.0
     type_acc = type_ok / relaxed if relaxed else 0.0
     return {
@@ -75,27 +76,10 @@ def score_pairs(pairs: list[tuple[list[dict], list[dict]]]) -> dict:
 
 def match_relaxed(gold: list[dict], pred: list[dict]) -> list[tuple[dict, dict]]:
     """One-to-one pairs of overlapping spans, largest overlap first."""
-    candidates = []
-    for i, g in enumerate(gold):
-        for j, p in enumerate(pred):
-            overlap = min(g["end"], p["end"]) - max(g["start"], p["start"])
-            if overlap > 0:
-                candidates.append((-overlap, i, j))
-    used_gold, used_pred, pairs = set(), set(), []
-    for _, i, j in sorted(candidates):
-        if i not in used_gold and j not in used_pred:
-            used_gold.add(i)
-            used_pred.add(j)
-            pairs.append((gold[i], pred[j]))
-    return pairs
+    def overlap(i: int, j: int) -> int:
+        return min(gold[i]["end"], pred[j]["end"]) - max(gold[i]["start"], pred[j]["start"])
+    return [(gold[i], pred[j]) for i, j in match_one_to_one(len(gold), len(pred), overlap)]
 
 
 def _span(timex: dict) -> Span:
     return (timex["start"], timex["end"])
-
-
-def _prf(hits: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
-    precision = hits / n_pred if n_pred else 0.0
-    recall = hits / n_gold if n_gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
