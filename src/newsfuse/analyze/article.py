@@ -95,9 +95,8 @@ def _resolve_speaker(quote: Quote, mentions: list[Mention], entities: dict[str, 
     Ushakov" is Ushakov: the head of the phrase comes last)."""
     entity = _person_named(quote.speaker, entities) if quote.speaker else None
     if entity is None and quote.source is not None:
-        people = [m for m in mentions if quote.source.start <= m.start and m.end <= quote.source.end
-                  and entities[m.entity].type == "person"]
-        entity = entities[people[-1].entity] if people else None
+        people = [e for e in _entities_within(quote.source, mentions, entities) if e.type == "person"]
+        entity = people[-1] if people else None
     if entity is not None:
         quote.speaker, quote.speaker_entity = entity.name, entity.key
     return quote
@@ -108,10 +107,9 @@ def _resolve_speaker(quote: Quote, mentions: list[Mention], entities: dict[str, 
 _ACTOR_PRIORITY = {"person": 0, "org": 1, "group": 3}
 
 
-def _entity_within(span, mentions, entities, type_: str | None = None) -> Entity | None:
-    inside = [entities[m.entity] for m in mentions if m.start >= span.start and m.end <= span.end]
-    inside = [e for e in inside if type_ is None or e.type == type_]
-    return min(inside, key=lambda e: _ACTOR_PRIORITY.get(e.type, 2)) if inside else None
+def _entities_within(span, mentions: list[Mention], entities: dict[str, Entity]) -> list[Entity]:
+    """The entities of the mentions inside ``span``, in text order."""
+    return [entities[m.entity] for m in mentions if m.start >= span.start and m.end <= span.end]
 
 
 def _person_named(name: str, entities: dict[str, Entity]) -> Entity | None:
@@ -135,5 +133,7 @@ def _pairs(spans, names):
 
 
 def _actor_name(span, mentions, entities, fallback: str | None) -> str:
-    entity = _entity_within(span, mentions, entities)
-    return entity.name if entity is not None else (fallback or span.text)
+    inside = _entities_within(span, mentions, entities)
+    if not inside:
+        return fallback or span.text
+    return min(inside, key=lambda e: _ACTOR_PRIORITY.get(e.type, 2)).name

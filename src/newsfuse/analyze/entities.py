@@ -229,18 +229,13 @@ def _places(raws: list[_Raw]) -> dict[int, Entity]:
         if raw.label not in _PLACE_LABELS:
             continue
         place = gaz.resolve(raw.text, countries)
-        entity = _place_entity(place, raw, gaz)
-        if entity is not None:
-            found[index] = entity
+        found[index] = _place_entity(place, raw)
     return found
 
 
-def _place_entity(place: Place | None, raw: _Raw, gaz) -> Entity | None:
+def _place_entity(place: Place | None, raw: _Raw) -> Entity:
     if place is not None:
-        entity = Entity(place.key, place.name, place.type, country=place.country, lat=place.lat, lon=place.lon)
-        if place.type == "city" and place.country:
-            entity.aliases = []
-        return entity
+        return place.as_entity()
     name = " ".join(raw.text.split())
     if raw.label == "NORP":
         return Entity("group:" + normalise_name(name), name, "group")

