@@ -310,14 +310,9 @@ def eval_events(
     from .eval.events import DEVELOPMENT, HELD_OUT, evaluate_events
 
     parts = {"all": None, "development": DEVELOPMENT, "held-out": HELD_OUT}
-    try:
-        if part not in parts:
-            raise ConfigError(f"unknown part {part!r}", hint="use all, development or held-out")
-        with _progress() as bar:
-            scores = evaluate_events(file, part=parts[part], progress=_Bar(bar).stage("sentences"))
-    except NewsfuseError as exc:
-        _fail(exc)
-    _print_scores(scores, as_json)
+    if part not in parts:
+        _fail(ConfigError(f"unknown part {part!r}", hint="use all, development or held-out"))
+    _run_eval(evaluate_events, file, "sentences", as_json, part=parts[part])
 
 
 @eval_app.command("quotes")
@@ -328,12 +323,7 @@ def eval_quotes(
     """Quote source, cue and content spans: exact and overlap P/R/F1."""
     from .eval.quotes import evaluate_quotes
 
-    try:
-        with _progress() as bar:
-            scores = evaluate_quotes(file, progress=_Bar(bar).stage("articles"))
-    except NewsfuseError as exc:
-        _fail(exc)
-    _print_scores(scores, as_json)
+    _run_eval(evaluate_quotes, file, "articles", as_json)
 
 
 @eval_app.command("entities")
@@ -344,9 +334,14 @@ def eval_entities(
     """Entity and place linking: the country of each coded state actor (CAMEO code -> ISO)."""
     from .eval.entities import evaluate_entities
 
+    _run_eval(evaluate_entities, file, "sentences", as_json)
+
+
+def _run_eval(evaluate, file: Path, unit: str, as_json: bool, **options) -> None:
+    """Run an ``evaluate_*(file, progress=..., **options)`` with a progress bar counting ``unit``; print its scores."""
     try:
         with _progress() as bar:
-            scores = evaluate_entities(file, progress=_Bar(bar).stage("sentences"))
+            scores = evaluate(file, progress=_Bar(bar).stage(unit), **options)
     except NewsfuseError as exc:
         _fail(exc)
     _print_scores(scores, as_json)

@@ -20,7 +20,7 @@ def load_jsonl(path, check: Callable[[dict], object], *, what: str, example: str
     """
     path = Path(path)
     if not path.is_file():
-        raise EvalError(f"{what} corpus not found: {path}", hint=f"pass a JSONL file shaped like {example}")
+        raise EvalError(f"corpus not found: {path}", hint=f"pass a JSONL file shaped like {example}")
     rows = []
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
