@@ -21,7 +21,9 @@ demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/newsfuse ingest examples/samarkand --db $(DEMO_DB)
 	$(BIN)/newsfuse stories --db $(DEMO_DB)
-	$(BIN)/newsfuse story --largest --db $(DEMO_DB) --text
+	$(BIN)/newsfuse story --largest --db $(DEMO_DB)
+	$(BIN)/newsfuse story --largest --db $(DEMO_DB) --html -o demo.html
+	@echo "The story record as one page: open demo.html in a browser (also --md, --json)."
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -33,4 +35,4 @@ bench: install
 	$(BIN)/python benchmarks/ingest.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).stories.* demo.html .pytest_cache

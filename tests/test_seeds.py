@@ -97,15 +97,36 @@ def test_the_quotes_are_grouped_under_their_speakers(seed_story):
         assert any(phrase in q["content"] for q in quotes.get(speaker, [])), (speaker, list(quotes))
 
 
-def test_story_claims_from_the_store_show_corroboration_and_no_conflict(tmp_path, minilm):
-    from newsfuse.query import get_story_claims
-
-    with Store(tmp_path / "n.db") as store:
-        ingest(iter_raw_items([EXAMPLES]), store, embedder=minilm)
-        facts = get_story_claims(store, list_stories(store)[0]["id"], embedder=minilm)
+def test_the_stored_record_holds_claims_with_corroboration_and_no_conflict(seed_story):
+    facts = seed_story[1]["claims"]
     assert facts and not [f for f in facts if f["status"] == "conflicting"]
     no_limits = [f for f in facts if all("no limits" in e["text"].replace("-", " ") for e in f["evidence"])]
     assert no_limits and no_limits[0]["status"] == "corroborated" and no_limits[0]["independent_sources"] == 2
     memorandum = next(f for f in facts if any("memorandum" in e["text"] for e in f["evidence"]))
     assert memorandum["status"] == "single-source"
-    assert all(e["text"] for f in facts for e in f["evidence"])
+    assert all(e["text"] and e["end"] > e["start"] for f in facts for e in f["evidence"])
+
+
+def test_every_summary_sentence_comes_from_an_article_and_cites_every_outlet_stating_it(seed_story):
+    story = seed_story[1]
+    texts = {a["id"]: a["text"] for a in story["articles"]}
+    summary = story["summary"]
+    assert len(summary) >= 5
+    for sentence in summary:
+        assert texts[sentence["article"]][sentence["start"]:sentence["end"]] == sentence["text"]
+        cited = {c["article"] for c in sentence["citations"]}
+        assert sentence["article"] in cited and len(cited) >= sentence["independent_sources"]
+        assert all(texts[c["article"]][c["start"]:c["end"]] for c in sentence["citations"])
+    assert len({s["text"] for s in summary}) == len(summary)
+    # most corroborated first: both outlets' facts lead, single-source ones follow
+    sources = [s["independent_sources"] for s in summary]
+    assert sources == sorted(sources, reverse=True) and sources[0] == 2
+
+
+def test_the_timeline_gives_dates_the_articles_state_in_order(seed_story):
+    timeline = seed_story[1]["timeline"]
+    dates = [t["date"] for t in timeline]
+    assert dates == sorted(dates) and "2022-09-15" in dates
+    meeting = [t for t in timeline if t["date"] == "2022-09-15"]
+    assert any("Thursday" in t["written"] for t in meeting)
+    assert any(t["date"].startswith("2022-02") for t in timeline)  # the February meeting, months before

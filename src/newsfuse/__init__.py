@@ -15,7 +15,8 @@ from .errors import (
     StoreError,
 )
 from .ingest.sources import iter_raw_items, stream_items
-from .pipeline import analyze_stored, ingest
+from .export import story_html, story_markdown
+from .pipeline import analyze_stored, build_story_records, ingest
 from .query import get_story, list_stories
 from .records import (
     Analysis,
@@ -56,9 +57,12 @@ __all__ = [
     "StoreError",
     "__version__",
     "analyze_stored",
+    "build_story_records",
     "get_story",
     "ingest",
     "iter_raw_items",
     "list_stories",
+    "story_html",
+    "story_markdown",
     "stream_items",
 ]

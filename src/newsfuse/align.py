@@ -41,7 +41,7 @@ import numpy as np
 
 from .claims import Claim, Quantity, extract_claims
 
-__all__ = ["AlignedClaim", "Claim", "SlotValue", "align_claims", "extract_claims", "score_alignment"]
+__all__ = ["AlignedClaim", "Claim", "SlotValue", "align_claims", "extract_claims"]
 
 # ~10 words holds a typical fact phrase; stride 3 keeps the count of windows
 # (and MiniLM calls) to about a third of the words.
@@ -59,6 +59,10 @@ ENTITY_BONUS_CAP = 3
 PERSON_BONUS = 0.05  # x the share of the fewer-named claim's people the other names too
 # The same quoted words ("no limits") in two outlets name one fact.
 PHRASE_BONUS = 0.3
+# The same number in two outlets' sentences is rarely chance once it is past
+# the small counts ("two leaders", "one person") that any sentence may hold.
+NUMBER_BONUS = 0.15
+MIN_TELLING_NUMBER = 3
 MISMATCH_PENALTY = 0.3  # as large as the gap between a fact's match and a topic match
 # Masked sentences this close say the same thing about the same slot; lower
 # and "Xi arrived on Wednesday" vs "Xi met Putin on Thursday" would clash.
@@ -146,6 +150,7 @@ def _scores(claims: list[Claim], embedder) -> np.ndarray:
     counts = np.array([len(c.persons) for c in claims])
     scores += PERSON_BONUS * people / np.maximum(np.minimum.outer(counts, counts), 1)
     scores += PHRASE_BONUS * np.minimum(_shared(claims, "phrases", 1), 1)
+    scores += NUMBER_BONUS * _shared_numbers(claims)
     for i, j in combinations(range(len(claims)), 2):
         if _other_speaker(claims[i], claims[j]) or _other_month(claims[i], claims[j]):
             scores[i, j] = scores[j, i] = scores[i, j] - MISMATCH_PENALTY
@@ -159,6 +164,17 @@ def _shared(claims: list[Claim], attribute: str, cap: int) -> np.ndarray:
     for i, claim in enumerate(claims):
         has[i, [column[k] for k in getattr(claim, attribute)]] = 1.0
     return np.minimum(has @ has.T, cap)
+
+
+def _shared_numbers(claims: list[Claim]) -> np.ndarray:
+    """1 where two claims give the same telling number ("129 people on board"
+    / "which had 129 people on board"), else 0."""
+    keys = [{q.value for q in c.numbers if q.value >= MIN_TELLING_NUMBER} for c in claims]
+    shared = np.zeros((len(claims), len(claims)), dtype=np.float32)
+    for i, j in combinations(range(len(claims)), 2):
+        if keys[i] & keys[j]:
+            shared[i, j] = shared[j, i] = 1.0
+    return shared
 
 
 def _other_speaker(a: Claim, b: Claim) -> bool:
@@ -194,7 +210,8 @@ def _groups(claims: list[Claim], links: list[tuple[float, int, int]]) -> list[tu
             continue
         extra.append(([i, j], score))
     singles = [([i], 1.0) for i in range(len(claims)) if i not in group_of and not any(i in e for e, _ in extra)]
-    ordered = sorted(groups + extra + singles, key=lambda g: min(g[0]))
+    live = [g for g in groups if g[0]]  # a group joined into another is left empty
+    ordered = sorted(live + extra + singles, key=lambda g: min(g[0]))
     return [([claims[k] for k in sorted(members)], score) for members, score in ordered]
 
 
@@ -308,67 +325,3 @@ def _masked(claim: Claim) -> str:
     for start, end in cuts:
         text = text[:start] + "N" + text[end:]
     return re.sub(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", "DAY", text)
-
-
-# ---- scoring against a hand-made gold ---------------------------------------
-
-def score_alignment(predicted: list[AlignedClaim], gold: dict) -> dict:
-    """Pair precision/recall/F1 and claim-status accuracy against a gold file
-    (see tests/data/seed_claims_gold.json): gold pairs are sentence spans that
-    state one fact; ``optional`` pairs are neither required nor wrong."""
-    locate = _locator(gold)
-    predicted_pairs = {p for fact in predicted for p in _pairs(fact, locate)}
-    required = {_gold_pair(p) for p in gold["pairs"] if not p.get("optional")}
-    allowed = required | {_gold_pair(p) for p in gold["pairs"] if p.get("optional")}
-    scores = _prf(len(predicted_pairs & allowed), len(predicted_pairs), len(required & predicted_pairs), len(required))
-    scores.update(_status_scores(predicted, gold, locate))
-    return scores
-
-
-def _locator(gold: dict):
-    sentences = {name: [tuple(s) for s in spans] for name, spans in gold["sentences"].items()}
-    names = {article_id: name for name, article_id in gold["articles"].items()}
-
-    def locate(claim: Claim) -> tuple[str, int, int] | None:
-        name = names.get(claim.article_id)
-        inside = [s for s in sentences.get(name, []) if s[0] <= claim.span.start < s[1]]
-        return (name, *inside[0]) if inside else None
-    return locate
-
-
-def _pairs(fact: AlignedClaim, locate) -> set:
-    located = [locate(c) for c in fact.claims]
-    return {frozenset((x, y)) for x, y in combinations(located, 2) if x and y and x[0] != y[0]}
-
-
-def _gold_pair(pair: dict) -> frozenset:
-    return frozenset((tuple(pair["a"]), tuple(pair["b"])))
-
-
-def _prf(true_predicted: int, n_predicted: int, true_found: int, n_gold: int) -> dict:
-    precision = true_predicted / n_predicted if n_predicted else 0.0
-    recall = true_found / n_gold if n_gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"pair_precision": precision, "pair_recall": recall, "pair_f1": f1,
-            "pairs_predicted": n_predicted, "pairs_gold": n_gold}
-
-
-_STATUS_RANK = {"conflicting": 3, "updated": 2, "corroborated": 1, "single-source": 0}
-
-
-def _status_scores(predicted: list[AlignedClaim], gold: dict, locate) -> dict:
-    """Each gold sentence's status: the strongest status of a fact it is in."""
-    status: dict[tuple, str] = {}
-    for fact in predicted:
-        for claim in fact.claims:
-            where = locate(claim)
-            if where and _STATUS_RANK[fact.status] >= _STATUS_RANK.get(status.get(where, ""), -1):
-                status[where] = fact.status
-    wanted = {tuple(item["sentence"]): item["status"] for item in gold["statuses"]}
-    right = sum(status.get(k) == v for k, v in wanted.items())
-    corroborated = {k for k, v in wanted.items() if v == "corroborated"}
-    said = {k for k in wanted if status.get(k) == "corroborated"}
-    return {"status_accuracy": right / len(wanted) if wanted else 0.0,
-            "corroborated_precision": len(said & corroborated) / len(said) if said else 0.0,
-            "corroborated_recall": len(said & corroborated) / len(corroborated) if corroborated else 0.0,
-            "conflicting_predicted": sum(f.status == "conflicting" for f in predicted)}

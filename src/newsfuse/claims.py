@@ -39,7 +39,8 @@ class Claim:
     span: Span
     entities: list[str] = field(default_factory=list)
     numbers: list[Quantity] = field(default_factory=list)
-    dates: list[str] = field(default_factory=list)  # TIMEX3 calendar values
+    dates: list[str] = field(default_factory=list)  # TIMEX3 calendar values, in text order
+    date_texts: list[str] = field(default_factory=list)  # the words each date is written as
     places: list[str] = field(default_factory=list)
     persons: list[str] = field(default_factory=list)
     attributed: bool = False
@@ -97,6 +98,7 @@ def _claim(article: Article, analysis: Analysis, span: Span) -> Claim:
                   [k for k in keys if k in entities and entities[k].type == "person"],
                   published=article.published)
     claim.phrases = quoted_phrases(span.text)
+    claim.date_texts = [t.text for t in _calendar_timexes(analysis, span)]
     _attribute(claim, analysis.quotes)
     return claim
 
@@ -120,8 +122,12 @@ _CALENDAR = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def _dates(analysis: Analysis, span: Span) -> list[str]:
-    return [t.value for t in analysis.timexes
-            if span.start <= t.start < span.end and t.type in ("DATE", "TIME") and _CALENDAR.match(t.value[:10])]
+    return [t.value for t in _calendar_timexes(analysis, span)]
+
+
+def _calendar_timexes(analysis: Analysis, span: Span) -> list:
+    return sorted((t for t in analysis.timexes if span.start <= t.start < span.end and t.type in ("DATE", "TIME")
+                   and _CALENDAR.match(t.value[:10])), key=lambda t: t.start)
 
 
 # ---- attribution -------------------------------------------------------------

@@ -19,7 +19,7 @@ from rich.progress import (
 from rich.table import Table
 
 from .config import Options
-from .errors import NewsfuseError
+from .errors import ConfigError, NewsfuseError
 from .ingest.article import parse_date
 from .ingest.sources import iter_raw_items, stream_items
 from .records import RawItem
@@ -49,7 +49,8 @@ class _Bar:
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         if stage not in self.tasks:
-            label = {"read": "reading", "cluster": "clustering", "analyze": "analysing"}.get(stage, stage)
+            label = {"read": "reading", "cluster": "clustering", "analyze": "analysing",
+                     "records": "stories"}.get(stage, stage)
             self.tasks[stage] = self.progress.add_task(label, total=total)
         self.progress.update(self.tasks[stage], completed=done, total=total)
 
@@ -164,30 +165,67 @@ def story(
     story_id: Optional[str] = typer.Argument(None, help="Story id (or a unique prefix)."),
     largest: bool = typer.Option(False, "--largest", help="Show the story with the most articles."),
     db: Path = DB_OPTION,
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="The whole record as JSON (with each article's analysis)."),
+    as_md: bool = typer.Option(False, "--md", help="The record as Markdown."),
+    as_html: bool = typer.Option(False, "--html", help="The record as one self-contained HTML page."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    sentences: int = typer.Option(5, "--sentences", min=1, max=20, help="Summary length in sentences."),
     text: bool = typer.Option(False, "--text", help="Show each article's full cleaned text."),
-    claims: bool = typer.Option(False, "--claims", help="Align the articles' claims: corroborated, "
-                                                        "single-source, conflicting, updated (loads MiniLM)."),
+    claims: bool = typer.Option(False, "--claims", help="List single-source facts too, not only their count."),
 ) -> None:
-    """Show one story with its articles (and the stories merged into it)."""
-    from .query import get_story, get_story_claims
+    """Show one story: summary with citations, when/where/who, timeline, claims across outlets, articles."""
+    from .query import get_story
 
     try:
+        if as_json + as_md + as_html > 1:
+            raise ConfigError("choose one of --json, --md, --html")
         with Store(db) as store:
             story_id = _story_id_or_largest(store, story_id, largest)
-            record = get_story(store, story_id, with_text=text)
-            if claims:
-                record["claims"] = get_story_claims(store, record["id"])
+            record = get_story(store, story_id, with_text=text, with_analyses=as_json)
     except NewsfuseError as exc:
         _fail(exc)
-    if as_json:
-        out.print_json(json.dumps(record))
+    if as_json or as_md or as_html:
+        _export(record, "json" if as_json else "md" if as_md else "html", output, sentences)
     else:
-        _print_story(record, text)
+        _print_story(record, text, sentences, claims)
+
+
+def _export(record: dict, kind: str, output: Path | None, sentences: int) -> None:
+    from .export import story_html, story_markdown
+
+    if kind == "json":
+        document = json.dumps(record, ensure_ascii=False, indent=1)
+    else:
+        render = story_markdown if kind == "md" else story_html
+        document = render(record, summary_sentences=sentences)
+    if output is None:
+        sys.stdout.write(document if document.endswith("\n") else document + "\n")
+        return
+    try:
+        output.write_text(document, encoding="utf-8")
+    except OSError as exc:
+        _fail(ConfigError(f"cannot write {output}: {exc.strerror}", hint="check the folder exists and is writable"))
+    err.print(f"wrote {output}")
+
+
+@app.command()
+def build(
+    db: Path = DB_OPTION,
+    redo: bool = typer.Option(False, "--redo", help="Rebuild every story's record, not only missing or stale ones."),
+) -> None:
+    """Build story records (claims, summary, timeline) that are missing or out of date."""
+    from .pipeline import build_story_records
+
+    try:
+        with Store(db) as store, _progress() as bar:
+            done = build_story_records(store, redo=redo, progress=_Bar(bar))
+    except NewsfuseError as exc:
+        _fail(exc)
+    out.print(f"built {done} story record(s)")
 
 
 def _story_id_or_largest(store: Store, story_id: str | None, largest: bool) -> str:
-    from .errors import ConfigError, NotFoundError
+    from .errors import NotFoundError
     from .query import list_stories
 
     if story_id and not largest:
@@ -200,7 +238,7 @@ def _story_id_or_largest(store: Store, story_id: str | None, largest: bool) -> s
     return rows[0]["id"]
 
 
-def _print_story(record: dict, text: bool) -> None:
+def _print_story(record: dict, text: bool, sentences: int, all_claims: bool) -> None:
     out.rule(f"[bold]{record['title']}[/bold]")
     out.print(f"story {record['id']}  ·  {record['first_seen'] or '?'} – {record['last_seen'] or '?'}  ·  "
               f"{record['n_articles']} articles from {record['n_sources']} outlets "
@@ -209,9 +247,11 @@ def _print_story(record: dict, text: bool) -> None:
         out.print(f"(you asked for {record['requested_id']}, which was merged into this story)")
     for merge in record["merge_history"]:
         out.print(f"merged: {merge['from']} → {merge['into']} at {merge['at']} ({merge['reason']})", markup=False)
-    from .render import analysis_lines, claim_lines
+    from .render import analysis_lines, claim_lines, summary_lines, timeline_lines
 
-    for line in analysis_lines(record.get("analysis")) + claim_lines(record.get("claims")):
+    lines = [*summary_lines(record, sentences), *analysis_lines(record.get("analysis")), *timeline_lines(record),
+             *claim_lines(record, all_claims=all_claims)]
+    for line in lines:
         out.print(line, markup=False, highlight=False)
     for article in record["articles"]:
         _print_article(article, text)
@@ -285,7 +325,6 @@ def eval_timex(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """TempEval-3 strict/relaxed extraction and value/type F1 of time expressions."""
-    from .errors import ConfigError
     from .eval.timex import evaluate_timex, load_docs, split_docs
 
     try:
@@ -306,7 +345,6 @@ def eval_events(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """PLOVER event type P/R/F1 (micro and per type) and source/target actor F1."""
-    from .errors import ConfigError
     from .eval.events import DEVELOPMENT, HELD_OUT, evaluate_events
 
     parts = {"all": None, "development": DEVELOPMENT, "held-out": HELD_OUT}
@@ -335,6 +373,27 @@ def eval_entities(
     from .eval.entities import evaluate_entities
 
     _run_eval(evaluate_entities, file, "sentences", as_json)
+
+
+@eval_app.command("claims")
+def eval_claims(
+    files: list[Path] = typer.Argument(..., help="Claims gold files (like tests/data/claims_gold/*.json)."),
+    data: Path = typer.Option(Path("../shared/data"), "--data", help="Folder the golds' corpus paths are in."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Claim alignment across outlets: pair P/R/F1, status accuracy, corroborated/conflicting/attributed P/R."""
+    from .eval.claims import evaluate_claims
+
+    try:
+        with _progress() as bar:
+            scores = evaluate_claims(files, data=data, progress=_Bar(bar).stage("stories"))
+    except NewsfuseError as exc:
+        _fail(exc)
+    if not as_json:
+        for name, story_scores in scores["stories"].items():
+            out.print(f"{name}: pairs P {story_scores['pair_precision']:.3f} R {story_scores['pair_recall']:.3f}, "
+                      f"status accuracy {story_scores['status_accuracy']:.3f}", markup=False)
+    _print_scores(scores, as_json)
 
 
 def _run_eval(evaluate, file: Path, unit: str, as_json: bool, **options) -> None:

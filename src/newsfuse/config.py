@@ -34,6 +34,11 @@ class Options:
     minhash_bands: int = 32
     shingle_words: int = 5
     near_dup_jaccard: float = 0.5
+    # Within a story, a report holding at least this share of a smaller
+    # report's 5-word shingles copies it (a wire story with the outlet's own
+    # additions). Independent reports of one event share at most ~0.25 (news
+    # boilerplate, common phrases); an edited AP reprint kept 0.54-0.63.
+    copy_containment: float = 0.5
 
     # Embedding: the packaged all-MiniLM-L6-v2. Texts are cut into windows of
     # this many words (its positional limit is 256 word pieces, about 180
@@ -49,10 +54,16 @@ class Options:
     analyze: bool = True
     nlp_batch_size: int = 16
     nlp_processes: int = 1
+    # After ingest (with analysis), build the record of every story that
+    # gained articles: claims aligned across outlets, summary, timeline. Off,
+    # records are built on first view or by `newsfuse build`.
+    story_records: bool = True
 
     def __post_init__(self) -> None:
         if self.max_file_bytes <= 0:
             raise ConfigError("max_file_bytes must be positive", hint="set a size in bytes, e.g. 20000000")
+        if not 0 < self.copy_containment <= 1:
+            raise ConfigError("copy_containment must be in (0, 1]", hint="0.5 is the shipped default")
         if not 0 < self.near_dup_jaccard <= 1:
             raise ConfigError("near_dup_jaccard must be in (0, 1]", hint="0.5 is the shipped default")
         if self.minhash_perm % self.minhash_bands:

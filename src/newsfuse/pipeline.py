@@ -94,14 +94,19 @@ def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options
     pending = prepare(items, store, report, options, progress, order)
     report.seconds["read_clean"] = round(time.perf_counter() - started, 3)
     if pending:
+        embedder = embedder or MiniLMEmbedder(batch_size=options.embed_batch_size)
         _store_and_cluster(pending, store, report, options, cluster_options, embedder, progress)
+        if options.analyze and options.story_records:
+            stories = {store.story_of_article(a) for a in report.article_ids}
+            seconds = {"records": 0.0}
+            _timed(seconds, "records", build_story_records, store, stories, embedder=embedder, progress=progress)
+            report.seconds["records"] = round(seconds["records"], 3)
     report.seconds["total"] = round(time.perf_counter() - started, 3)
     store.finish_run(run_id, report.as_dict())
     return report
 
 
 def _store_and_cluster(pending, store, report, options, cluster_options, embedder, progress) -> None:
-    embedder = embedder or MiniLMEmbedder(batch_size=options.embed_batch_size)
     index = open_story_index(store, cluster_options, embedder.dim)
     seconds, step = {"embed": 0.0, "analyze": 0.0}, options.batch_size
     for start in range(0, len(pending), step):
@@ -141,10 +146,11 @@ def _put_analyses(store: Store, analyses: list) -> None:
 
 
 def analyze_stored(store: Store, *, options: Options = Options(), redo: bool = False,
-                   progress: Progress = _no_progress) -> int:
+                   embedder: Embedder | None = None, progress: Progress = _no_progress) -> int:
     """Analyse stored articles that have no analysis (``redo``: or an older
-    one), streaming through one spaCy pipe; one transaction per batch.
-    Returns how many were analysed."""
+    one), streaming through one spaCy pipe; one transaction per batch; then
+    rebuild the records of their stories (``options.story_records``).
+    Returns how many articles were analysed."""
     from .analyze.article import ANALYSIS_VERSION, analyze_articles
 
     ids = store.articles_to_analyze(ANALYSIS_VERSION, redo)
@@ -158,7 +164,28 @@ def analyze_stored(store: Store, *, options: Options = Options(), redo: bool = F
                 _put_analyses(store, batch)
             batch = []
             progress("analyze", done, len(ids))
+    if ids and options.story_records:
+        build_story_records(store, {store.story_of_article(i) for i in ids}, embedder=embedder, progress=progress)
     return len(ids)
+
+
+def build_story_records(store: Store, story_ids: Iterable[str] | None = None, *, redo: bool = False,
+                        embedder: Embedder | None = None, progress: Progress = _no_progress) -> int:
+    """Build the record (claims, summary, timeline ...) of every given live
+    story whose stored record is missing or stale (``redo``: every one; all
+    live stories when ``story_ids`` is None); one transaction per story.
+    Returns how many were built."""
+    from .query import rebuild_record
+    from .story_record import stored_if_current
+
+    live = {s["id"] for s in store.stories()}
+    wanted = sorted(live if story_ids is None else {store.resolve_story(s) for s in story_ids if s} & live)
+    stale = [s for s in wanted if redo or stored_if_current(store, s) is None]
+    embedder = embedder or MiniLMEmbedder()  # loads only when a story has claims to align
+    for done, story_id in enumerate(stale, start=1):
+        rebuild_record(store, story_id, embedder)
+        progress("records", done, len(stale))
+    return len(stale)
 
 
 def stored_article(row: dict) -> Article:

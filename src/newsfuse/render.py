@@ -72,16 +72,63 @@ def _clip(text: str) -> str:
     return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1] + "…"
 
 
-def claim_lines(claims: list[dict] | None) -> list[str]:
-    """The claims table: status, independent outlets, who said it, the evidence."""
+def source_numbers(record: dict) -> dict[str, int]:
+    """Article id -> its number in the story's source list (article order)."""
+    return {article["id"]: n for n, article in enumerate(record["articles"], start=1)}
+
+
+def source_label(article: dict) -> str:
+    """The outlet, or the headline when the outlet is not known."""
+    return article.get("source") or f"outlet unknown: “{article.get('title') or article['id']}”"
+
+
+def citation_numbers(citations: list[dict], numbers: dict[str, int]) -> list[int]:
+    return sorted({numbers[c["article"]] for c in citations if c["article"] in numbers})
+
+
+def cite(citations: list[dict], numbers: dict[str, int]) -> str:
+    return "[" + ", ".join(map(str, citation_numbers(citations, numbers))) + "]"
+
+
+def summary_lines(record: dict, limit: int) -> list[str]:
+    """The cited summary, then the sources its numbers refer to."""
+    sentences = (record.get("summary") or [])[:limit]
+    if not sentences:
+        return []
+    numbers = source_numbers(record)
+    lines = ["Summary (each sentence from the articles; [n] = the sources that report it):"]
+    lines += [f"  {i}. {' '.join(s['text'].split())} {cite(s['citations'], numbers)}"
+              for i, s in enumerate(sentences, 1)]
+    lines += ["Sources:"] + [f"  [{numbers[a['id']]}] {source_label(a)} · {a['published'] or 'date unknown'}"
+                             for a in record["articles"]]
+    return lines
+
+
+def timeline_lines(record: dict) -> list[str]:
+    entries = record.get("timeline") or []
+    numbers = source_numbers(record)
+    lines = ["Timeline (dates the articles give):"] if entries else []
+    lines += [f"  {e['date']:<10} “{_clip(e['text'])}” {cite(e['citations'], numbers)}" for e in entries]
+    return lines
+
+
+def claim_lines(record: dict, *, all_claims: bool) -> list[str]:
+    """The claims table: status, independent outlets, who said it, the
+    evidence. Single-source facts are counted, and listed with ``all_claims``."""
+    claims = record.get("claims")
     if claims is None:
         return []
-    lines = [f"Claims ({len(claims)}):"]
+    counts, numbers = record["claim_counts"], source_numbers(record)
+    lines = [f"Claims: {len(claims)} facts · " + " · ".join(f"{n} {status}" for status, n in counts.items())]
     for fact in claims:
-        said = " · attributed" if fact["attributed"] else ""
+        if fact["status"] == "single-source" and not all_claims:
+            continue
+        said = " · said by " + ", ".join(fact["speakers"]) if fact["attributed"] and fact["speakers"] else ""
         lines.append(f"  {fact['status']:<13} {fact['independent_sources']} outlet(s){said}")
         for value in fact.get("values", []):
-            lines.append(f"      {fact['slot']} = {value['value']} ({value['outlet']})")
+            lines.append(f"      {fact['slot']} = {value['value']} [{numbers.get(value['article'], '?')}]")
         for claim in fact["evidence"]:
-            lines.append(f"      [{claim['outlet'][:12]}] “{_clip(claim['text'])}”")
+            lines.append(f"      [{numbers.get(claim['article'], '?')}] “{_clip(claim['text'])}”")
+    if counts["single-source"] and not all_claims:
+        lines.append(f"  ({counts['single-source']} single-source facts: see --claims)")
     return lines

@@ -103,4 +103,16 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX article_entities_key ON article_entities(entity_key);
     """,
+    # 4: each story's built record (claims, summary, timeline, ...) as JSON,
+    # with the key of the articles and analyses it was built from: a record
+    # whose key no longer matches is stale and is rebuilt.
+    """
+    CREATE TABLE story_records (
+        story_id TEXT PRIMARY KEY REFERENCES stories(id),
+        version INTEGER NOT NULL,
+        source_key TEXT NOT NULL,
+        data TEXT NOT NULL,
+        built_at TEXT NOT NULL
+    );
+    """,
 ]

@@ -255,6 +255,26 @@ class Store:
                                (int(redo), version))
         return [r[0] for r in rows]
 
+    def analysis_versions(self, article_ids: Iterable[str]) -> dict[str, int]:
+        ids = list(article_ids)
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT article_id, version FROM analyses WHERE article_id IN ({marks})", ids)
+        return dict(rows.fetchall())
+
+    # -- story records --------------------------------------------------------
+
+    def put_story_record(self, story_id: str, version: int, source_key: str, data: dict) -> None:
+        self.db.execute("INSERT OR REPLACE INTO story_records VALUES (?, ?, ?, ?, ?)",
+                        (story_id, version, source_key, json.dumps(data, ensure_ascii=False), now()))
+
+    def story_record(self, story_id: str) -> dict | None:
+        """The stored record with its ``version``, ``source_key`` and ``built_at``; None if never built."""
+        row = self.db.execute("SELECT version, source_key, data, built_at FROM story_records WHERE story_id = ?",
+                              (story_id,)).fetchone()
+        if row is None:
+            return None
+        return {"version": row[0], "source_key": row[1], "data": json.loads(row[2]), "built_at": row[3]}
+
     # -- term statistics and metadata ---------------------------------------
 
     def term_df(self) -> dict[str, int]:

@@ -1,0 +1,154 @@
+"""A story's cited summary and its timeline of dated facts, from aligned claims.
+
+Every summary sentence is a sentence of one of the articles, chosen to stand
+for one fact, and cites every outlet whose article states that fact. Facts are
+ranked by how many independent outlets report them, then by how central they
+are to the story (closeness to the story's centre in embedding space, and a
+place in an article's lead); a sentence too close to one already chosen is a
+repetition and is left out. Conflicting facts are not summarised: the claims
+table shows both sides.
+
+The record keeps up to ``MAX_SUMMARY`` ranked sentences; a view shows the first
+N (``summary_sentences``), which is the same as ranking for N directly because
+selection is greedy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import numpy as np
+
+from .align import AlignedClaim
+from .claims import Claim
+
+MAX_SUMMARY = 20
+# Summary candidates: the best-ranked facts by corroboration and position,
+# enough for 20 sentences after repetitions are dropped, few enough to embed
+# in well under a second.
+CANDIDATES = 80
+# all-MiniLM-L6-v2 puts two wordings of one fact at about 0.75 and above;
+# two different facts of one story rarely reach it.
+REPEAT_COSINE = 0.75
+LEAD_SENTENCES = 3  # an article's first sentences carry its main facts (inverted pyramid)
+LEAD_BONUS = 0.1
+# A summary sentence must stand alone: not open on a pronoun or a connective
+# that points to a sentence the reader does not see, nor be a fragment.
+_DANGLING = re.compile(r"^(?:he|she|it|they|his|her|its|their|this|that|these|those|but|and|or|so|also|"
+                       r"however|meanwhile|still|yet|then|there|here)\b", re.IGNORECASE)
+MIN_WORDS, MAX_WORDS = 6, 60
+
+
+def summarize(facts: list[AlignedClaim], embedder, *, limit: int = MAX_SUMMARY) -> list[dict]:
+    """Up to ``limit`` summary sentences, most corroborated and most central first."""
+    lead = _lead_claims(facts)
+    ranked = _candidates(facts, lead)
+    if not ranked:
+        return []
+    vectors = embedder.encode([claim.span.text for _, claim in ranked])
+    centre = _centre(vectors, [fact.independent_sources for fact, _ in ranked])
+    order = sorted(range(len(ranked)), key=lambda i: (-ranked[i][0].independent_sources,
+                                                      -(float(vectors[i] @ centre) + LEAD_BONUS * (ranked[i][1].key in lead))))
+    chosen: list[int] = []
+    for i in order:
+        if len(chosen) == limit:
+            break
+        if all(float(vectors[i] @ vectors[j]) < REPEAT_COSINE for j in chosen) and _new_sentence(ranked, chosen, i):
+            chosen.append(i)
+    return [_sentence_view(*ranked[i]) for i in chosen]
+
+
+def _candidates(facts: list[AlignedClaim], lead: set) -> list[tuple[AlignedClaim, Claim]]:
+    """(fact, the claim that will stand for it), the most promising first."""
+    pairs = [(fact, claim) for fact in facts if fact.status != "conflicting"
+             for claim in [_representative(fact, lead)] if claim is not None]
+    pairs.sort(key=lambda p: (-p[0].independent_sources, p[1].key not in lead))
+    return pairs[:CANDIDATES]
+
+
+def _representative(fact: AlignedClaim, lead: set) -> Claim | None:
+    """The fact's clearest sentence: standalone, in a lead if possible; for an
+    update, the latest value."""
+    if fact.status == "updated" and fact.values:
+        latest = fact.values[-1].claim
+        return latest if _standalone(latest) else None
+    usable = [c for c in fact.claims if _standalone(c)]
+    return min(usable, key=lambda c: (c.key not in lead, abs(len(c.span.text.split()) - 25)), default=None)
+
+
+def _standalone(claim: Claim) -> bool:
+    words = claim.span.text.split()
+    return (MIN_WORDS <= len(words) <= MAX_WORDS and not _DANGLING.match(claim.span.text)
+            and not claim.span.text.rstrip().endswith("?"))
+
+
+def _lead_claims(facts: list[AlignedClaim]) -> set:
+    """Keys of the first ``LEAD_SENTENCES`` claims of each article."""
+    by_article: dict[str, set] = defaultdict(set)
+    for fact in facts:
+        for claim in fact.claims:
+            by_article[claim.article_id].add(claim.key)
+    return {key for keys in by_article.values() for key in sorted(keys)[:LEAD_SENTENCES]}
+
+
+def _centre(vectors: np.ndarray, weights: list[int]) -> np.ndarray:
+    centre = (vectors * np.asarray(weights, dtype=np.float32)[:, None]).sum(axis=0)
+    return centre / (np.linalg.norm(centre) or 1.0)
+
+
+def _new_sentence(ranked, chosen: list[int], i: int) -> bool:
+    """A sentence that stands for two facts is shown once."""
+    return all(ranked[j][1].key != ranked[i][1].key for j in chosen)
+
+
+def _sentence_view(fact: AlignedClaim, claim: Claim) -> dict:
+    return {"text": claim.span.text, "article": claim.article_id, "outlet": claim.outlet,
+            "start": claim.span.start, "end": claim.span.end, "status": fact.status,
+            "attributed": fact.attributed, "independent_sources": fact.independent_sources,
+            "citations": citations(fact)}
+
+
+def citations(fact: AlignedClaim) -> list[dict]:
+    """Every article stating the fact: outlet, where, and the original a copy repeats."""
+    return [{"outlet": c.outlet, "article": c.article_id, "start": c.span.start, "end": c.span.end,
+             **({"copy_of": fact.collapsed[c.article_id]} if c.article_id in fact.collapsed else {})}
+            for c in fact.claims]
+
+
+# ---- timeline ----------------------------------------------------------------
+
+MAX_TIMELINE = 30
+_DAY_OR_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+def timeline(facts: list[AlignedClaim]) -> list[dict]:
+    """Dated facts in date order: the date a sentence gives (not when the
+    article was published), the words it is written as, the fact's outlets.
+    A sentence with several dates is placed at its first."""
+    lead = _lead_claims(facts)
+    entries = [entry for fact in facts for entry in [_dated_claim(fact, lead)] if entry]
+    entries.sort(key=lambda e: (-e[0].independent_sources, e[2]))
+    kept = _one_per_sentence(entries[:MAX_TIMELINE])
+    return [{"date": date, "written": written, **_sentence_view(fact, claim)}
+            for fact, claim, date, written in sorted(kept, key=lambda e: e[2])]
+
+
+def _dated_claim(fact: AlignedClaim, lead: set) -> tuple | None:
+    """(fact, sentence, date, its words): the representative sentence if it is
+    dated, else the fact's first dated sentence."""
+    first = _representative(fact, lead)
+    for claim in [first] + fact.claims if first else fact.claims:
+        for value, text in zip(claim.dates, claim.date_texts):
+            if _DAY_OR_MONTH.match(value[:10]):
+                return fact, claim, value[:10], text
+    return None
+
+
+def _one_per_sentence(entries: list) -> list:
+    seen, kept = set(), []
+    for entry in entries:
+        if entry[1].key not in seen:
+            seen.add(entry[1].key)
+            kept.append(entry)
+    return kept

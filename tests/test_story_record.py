@@ -1,0 +1,121 @@
+"""The story record: stored, rebuilt when its story changes, exported as
+Markdown and HTML; syndicated copies inside a story; the claims figures on
+hand-annotated news_cluster stories."""
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, shared_file
+from typer.testing import CliRunner
+
+from newsfuse import Store, get_story, ingest, iter_raw_items, list_stories
+from newsfuse.cli import app
+from newsfuse.clean import content_id
+from newsfuse.dedup import copies_within, story_copies
+from newsfuse.export import story_html, story_markdown
+from newsfuse.records import Article, RawItem
+from newsfuse.story_record import stored_if_current
+
+GOLDS = sorted((Path(__file__).parent / "data" / "claims_gold").glob("*.json"))
+WIRE = ("A tourist ship struck a highway bridge on the Rhine river in western Germany late on Tuesday. "
+        "Police say 27 people are injured, four of them seriously, after the vessel hit a pillar of the bridge. "
+        "The ship was carrying 103 passengers and 26 crew members on a tour that began in Basel. ")
+
+
+def article(text: str, published: str = "2024-03-04") -> Article:
+    return Article(content_id(text), text, "test", published=published)
+
+
+def test_a_wire_story_with_an_outlets_additions_is_a_copy_and_independent_reports_are_not():
+    wire = article(WIRE)
+    reprint = article("Scroll down for video. " + WIRE + "Passengers were offered hotel rooms for the night.")
+    own = article("A cruise vessel with 129 people aboard hit a motorway bridge near Duisburg, injuring dozens, "
+                  "German police said on Wednesday, adding that the bridge would stay closed for checks.")
+    assert copies_within([wire, reprint, own]) == {reprint.id: wire.id}
+
+
+def test_copy_links_that_form_a_cycle_still_give_one_original():
+    a, b = article(WIRE, "2024-03-04"), article(WIRE + " More.", "2024-03-05")
+    assert story_copies([a, b], {a.id: b.id, b.id: a.id}) == {a.id: None, b.id: a.id}
+
+
+@pytest.fixture(scope="module")
+def seed_db(tmp_path_factory, minilm):
+    path = tmp_path_factory.mktemp("record") / "n.db"
+    with Store(path) as store:
+        ingest(iter_raw_items([EXAMPLES]), store, embedder=minilm)
+    return path
+
+
+@pytest.mark.slow
+def test_ingest_stores_the_record_and_a_new_report_makes_it_stale(seed_db, tmp_path, minilm):
+    db = tmp_path / "copy.db"
+    db.write_bytes(seed_db.read_bytes())
+    a_text = (EXAMPLES / "samarkand_a.txt").read_text()
+    with Store(db) as store:
+        story_id = list_stories(store)[0]["id"]
+        assert stored_if_current(store, story_id)["claims"]
+        ingest([RawItem("reprint.txt", "text", a_text + "\nThe summit ends on Friday.",
+                        {"source": "reprint.example", "published": "2022-09-16"})], store, embedder=minilm)
+        assert stored_if_current(store, story_id) is not None  # ingest rebuilt it
+        record = get_story(store, story_id)
+    assert record["n_articles"] == 3
+    collapsed = {copy for fact in record["claims"] for copy in fact["collapsed"]}
+    assert len(collapsed) == 1 and all(f["independent_sources"] <= 2 for f in record["claims"])
+
+
+@pytest.mark.slow
+def test_markdown_and_html_exports_cite_sources_and_need_nothing_from_the_web(seed_db):
+    with Store(seed_db) as store:
+        record = get_story(store, list_stories(store)[0]["id"])
+    markdown = story_markdown(record, summary_sentences=3)
+    summary = markdown.split("## Summary")[1].split("##")[0]
+    assert summary.count("\n1. ") == 1 and "\n4. " not in summary and "[1, 2]" in summary
+    for section in ("## Timeline", "## Claims", "### Corroborated", "## Sources"):
+        assert section in markdown
+    page = story_html(record)
+    assert page.startswith("<!DOCTYPE html>") and "<table>" in page and "<ol>" in page
+    assert "<script" not in page and "src=" not in page and "stylesheet" not in page
+
+
+def test_article_text_cannot_inject_markup_into_the_html():
+    record = {"id": "s1", "title": "<b>x</b>", "n_articles": 1, "n_sources": 1, "n_independent": 1,
+              "first_seen": None, "last_seen": None, "analysis": None, "claims": None, "summary": [],
+              "timeline": [], "articles": [{"id": "a", "source": None, "title": "<script>alert(1)</script>",
+                                            "url": None, "published": None, "near_dup_of": None}]}
+    page = story_html(record)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+@pytest.mark.slow
+def test_cli_writes_markdown_and_html_files_and_rebuilds_records(seed_db, tmp_path):
+    runner, db = CliRunner(), str(seed_db)
+    for flag, name in (("--md", "story.md"), ("--html", "story.html")):
+        result = runner.invoke(app, ["story", "--largest", "--db", db, flag, "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "story.md").read_text().startswith("# Putin, Xi meet")
+    assert "</html>" in (tmp_path / "story.html").read_text()
+    both = runner.invoke(app, ["story", "--largest", "--db", db, "--md", "--html"])
+    assert both.exit_code == 1 and "choose one of --json, --md, --html" in both.output
+    rebuilt = runner.invoke(app, ["build", "--redo", "--db", db])
+    assert rebuilt.exit_code == 0 and "built 1 story record(s)" in rebuilt.output
+
+
+@pytest.mark.slow
+def test_claims_on_hand_annotated_news_cluster_stories(minilm):
+    """Gold written by hand for four news_cluster events (offsets, no texts).
+    Events 2 and 4 were read while fixing syndication and number matching
+    (development); 5 and 37 were scored, never inspected (held-out)."""
+    from newsfuse.eval.claims import evaluate_claims
+
+    data = shared_file("data", "stories", "news_cluster.jsonl").parents[1]
+    scores = evaluate_claims(GOLDS, data=data, embedder=minilm)
+    held_out = [scores["stories"][f"news_cluster_event_{n}"] for n in (5, 37)]
+    # measured: held-out pair P 0.93 / 0.86, R 0.67 / 0.48, status accuracy 0.83 / 0.74
+    assert all(s["pair_precision"] >= 0.8 for s in held_out)
+    assert all(s["pair_recall"] >= 0.42 for s in held_out)
+    assert all(s["status_accuracy"] >= 0.68 for s in held_out)
+    # event 4: every report is one AP story, the Daily Mail's with its own additions
+    assert scores["stories"]["news_cluster_event_4"]["corroborated_predicted"] == 0
+    assert json.dumps(scores)  # plain data, as `newsfuse eval claims --json` prints it
