@@ -78,8 +78,11 @@ def source_numbers(record: dict) -> dict[str, int]:
 
 
 def source_label(article: dict) -> str:
-    """The outlet, or the headline when the outlet is not known."""
-    return article.get("source") or f"outlet unknown: “{article.get('title') or article['id']}”"
+    """The outlet; when it is not known, the headline or the file it came from."""
+    if article.get("source"):
+        return article["source"]
+    named = article.get("title") or (article.get("origin") or article["id"]).rsplit("/", 1)[-1]
+    return f"outlet unknown: “{named}”"
 
 
 def citation_numbers(citations: list[dict], numbers: dict[str, int]) -> list[int]:
