@@ -56,10 +56,10 @@ def _minilm():
     return MiniLMEmbedder()
 
 
-def story_header(store: Store, story_id: str) -> dict:
-    """Title, dates, counts, outlets and articles of a live story."""
+def story_header(store: Store, story_id: str, rows: list[dict]) -> dict:
+    """Title, dates, counts, outlets and articles of a live story (``rows``: its stored articles)."""
     row = store.story_row(story_id)
-    articles = [_article_view(a) for a in store.story_articles(story_id)]
+    articles = [_article_view(a) for a in rows]
     (counts,) = store.stories(story_id)
     return {
         "id": story_id,

@@ -25,10 +25,9 @@ _STATUS_ORDER = {"conflicting": 0, "updated": 1, "corroborated": 2, "single-sour
 
 def source_key(store: Store, story_id: str) -> str:
     """What a record of this story is built from, as a short hash."""
-    rows = store.db.execute("SELECT id, near_dup_of FROM articles WHERE story_id = ? ORDER BY id",
-                            (story_id,)).fetchall()
-    versions = store.analysis_versions(r[0] for r in rows)
-    parts = [RECORD_VERSION, [(r[0], r[1], versions.get(r[0])) for r in rows]]
+    links = store.story_copy_links(story_id)
+    versions = store.analysis_versions(links)
+    parts = [RECORD_VERSION, [(article, original, versions.get(article)) for article, original in links.items()]]
     return hashlib.sha1(json.dumps(parts).encode()).hexdigest()[:20]
 
 
@@ -45,8 +44,8 @@ def build_story_record(store: Store, story_id: str, embedder) -> dict:
     views add those from the store)."""
     from .query import story_header
 
-    record = story_header(store, story_id)
     rows = store.story_articles(story_id)
+    record = story_header(store, story_id, rows)
     analysed = _analysed_articles(store, rows)
     record["analysis"] = _combined(analysed, len(rows))
     facts = story_facts(analysed, rows, embedder) if analysed else None

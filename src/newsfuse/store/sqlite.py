@@ -218,6 +218,11 @@ class Store:
                                " published, seq", (story_id,)).fetchall()
         return [_article_dict(r, self._urls(r["id"])) for r in rows]
 
+    def story_copy_links(self, story_id: str) -> dict[str, str | None]:
+        """Article id -> the article it is a near-duplicate of, for one story, by id."""
+        rows = self.db.execute("SELECT id, near_dup_of FROM articles WHERE story_id = ? ORDER BY id", (story_id,))
+        return dict(rows.fetchall())
+
     def merges_into(self, story_id: str) -> list[dict]:
         rows = self.db.execute("SELECT * FROM story_merges WHERE into_id = ? ORDER BY merged_at", (story_id,))
         return [dict(r) for r in rows]
