@@ -145,36 +145,32 @@ def claim_similarity(claims: list[Claim], embedder) -> tuple[np.ndarray, np.ndar
 
 def _scores(claims: list[Claim], embedder) -> np.ndarray:
     windows, whole = claim_similarity(claims, embedder)
-    scores = windows + SENTENCE_WEIGHT * whole + ENTITY_BONUS * _shared(claims, "entities", ENTITY_BONUS_CAP)
-    people = _shared(claims, "persons", 99)
+    scores = windows + SENTENCE_WEIGHT * whole + ENTITY_BONUS * _shared([c.entities for c in claims], ENTITY_BONUS_CAP)
+    people = _shared([c.persons for c in claims], 99)
     counts = np.array([len(c.persons) for c in claims])
     scores += PERSON_BONUS * people / np.maximum(np.minimum.outer(counts, counts), 1)
-    scores += PHRASE_BONUS * np.minimum(_shared(claims, "phrases", 1), 1)
-    scores += NUMBER_BONUS * _shared_numbers(claims)
+    scores += PHRASE_BONUS * _shared([c.phrases for c in claims], 1)
+    scores += NUMBER_BONUS * _shared([_telling_numbers(c) for c in claims], 1)
     for i, j in combinations(range(len(claims)), 2):
         if _other_speaker(claims[i], claims[j]) or _other_month(claims[i], claims[j]):
             scores[i, j] = scores[j, i] = scores[i, j] - MISMATCH_PENALTY
     return scores
 
 
-def _shared(claims: list[Claim], attribute: str, cap: int) -> np.ndarray:
-    keys = sorted({k for c in claims for k in getattr(c, attribute)})
+def _shared(key_lists: list, cap: int) -> np.ndarray:
+    """How many keys each two claims share, at most ``cap``."""
+    keys = sorted({k for claim_keys in key_lists for k in claim_keys})
     column = {k: n for n, k in enumerate(keys)}
-    has = np.zeros((len(claims), len(keys)), dtype=np.float32)
-    for i, claim in enumerate(claims):
-        has[i, [column[k] for k in getattr(claim, attribute)]] = 1.0
+    has = np.zeros((len(key_lists), len(keys)), dtype=np.float32)
+    for i, claim_keys in enumerate(key_lists):
+        has[i, [column[k] for k in claim_keys]] = 1.0
     return np.minimum(has @ has.T, cap)
 
 
-def _shared_numbers(claims: list[Claim]) -> np.ndarray:
-    """1 where two claims give the same telling number ("129 people on board"
-    / "which had 129 people on board"), else 0."""
-    keys = [{q.value for q in c.numbers if q.value >= MIN_TELLING_NUMBER} for c in claims]
-    shared = np.zeros((len(claims), len(claims)), dtype=np.float32)
-    for i, j in combinations(range(len(claims)), 2):
-        if keys[i] & keys[j]:
-            shared[i, j] = shared[j, i] = 1.0
-    return shared
+def _telling_numbers(claim: Claim) -> set[float]:
+    """Numbers two outlets rarely share by chance ("129 people on board" /
+    "which had 129 people on board")."""
+    return {q.value for q in claim.numbers if q.value >= MIN_TELLING_NUMBER}
 
 
 def _other_speaker(a: Claim, b: Claim) -> bool:
