@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-from .render import cite, source_label, source_numbers
+from .render import cite, event_parts, source_label, source_numbers
 
 DEFAULT_SUMMARY_SENTENCES = 5
 _STATUS_TITLES = [("conflicting", "Conflicting"), ("updated", "Updated"), ("corroborated", "Corroborated"),
@@ -46,9 +46,9 @@ def md(text: str) -> str:
 
 def _header(record: dict) -> str:
     lines = [f"# {md(record['title'] or '(untitled story)')}", "",
-             f"Story `{record['id']}` · {record['n_articles']} articles from {record['n_sources']} outlets "
-             f"({record['n_independent']} independent) · published {record['first_seen'] or '?'} to "
-             f"{record['last_seen'] or '?'}", ""]
+             (f"Story `{record['id']}` · {record['n_articles']} articles from {record['n_sources']} outlets "
+              f"({record['n_independent']} independent) · published {record['first_seen'] or '?'} to "
+              f"{record['last_seen'] or '?'}"), ""]
     analysis = record.get("analysis")
     if analysis is None:
         return "\n".join(lines + ["*Not analysed yet: run `newsfuse analyze` on this database.*"])
@@ -79,8 +79,8 @@ def _summary(record: dict, numbers: dict, limit: int) -> str:
         return ""
     lines = ["## Summary", ""]
     lines += [f"{i}. {md(s['text'])} {cite(s['citations'], numbers)}" for i, s in enumerate(sentences[:limit], 1)]
-    lines += ["", "*Each sentence is quoted from the articles; the numbers are the sources (below) that "
-                  "report the fact, most corroborated first.*"]
+    lines += ["", ("*Each sentence is quoted from the articles; the numbers are the sources (below) that "
+                   "report the fact, most corroborated first.*")]
     return "\n".join(lines)
 
 
@@ -97,11 +97,8 @@ def _events(record: dict) -> str:
     events = (record.get("analysis") or {}).get("events") or []
     lines = []
     for event in events:
-        actors = f"{' & '.join(event['sources']) or '?'} → {' & '.join(event['targets']) or '-'}"
-        facts = " · ".join(x for x in (event["place"], event["date"], event["mode"]) if x)
-        reports = len({e["article"] for e in event["evidence"]})
-        lines.append(f"- **{event['type']}** {md(actors)}{' · ' + md(facts) if facts else ''} "
-                     f"({reports} report{'s' * (reports > 1)})")
+        actors, facts, reports = event_parts(event)
+        lines.append(f"- **{event['type']}** {md(actors)}{' · ' + md(facts) if facts else ''} ({reports})")
     return "\n".join(["## Events", "", *lines]) if lines else ""
 
 

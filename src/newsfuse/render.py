@@ -44,13 +44,20 @@ def _aliases(entity: dict) -> str:
 def _events(analysis: dict) -> list[str]:
     lines = ["Events:"] if analysis["events"] else []
     for event in analysis["events"]:
-        actors = f"{' & '.join(event['sources']) or '?'} → {' & '.join(event['targets']) or '-'}"
-        facts = " · ".join(x for x in (event["place"], event["date"], event["mode"]) if x)
-        reports = len({e["article"] for e in event["evidence"]})
+        actors, facts, reports = event_parts(event)
         facts = f"  [{facts}]" if facts else ""
-        lines.append(f"  {event['type']:<10} {actors}{facts}  ({reports} report{'s' * (reports > 1)})")
+        lines.append(f"  {event['type']:<10} {actors}{facts}  ({reports})")
         lines.append(f"             “{_clip(event['evidence'][0]['text'])}”")
     return lines
+
+
+def event_parts(event: dict) -> tuple[str, str, str]:
+    """An event's actors ("Xi Jinping & Vladimir Putin → -"), its place · date
+    · mode, and how many reports give it ("2 reports")."""
+    actors = f"{' & '.join(event['sources']) or '?'} → {' & '.join(event['targets']) or '-'}"
+    facts = " · ".join(x for x in (event["place"], event["date"], event["mode"]) if x)
+    reports = len({e["article"] for e in event["evidence"]})
+    return actors, facts, f"{reports} report{'s' * (reports > 1)}"
 
 
 def _quotes(analysis: dict) -> list[str]:
