@@ -2,18 +2,17 @@
 it, synthetic conflicts, updates, syndicated copies and attribution, and the
 scores against the hand-written seed gold (tests/data/seed_claims_gold.json)."""
 
-import json
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES
 
 from newsfuse.align import align_claims, extract_claims
-from newsfuse.eval.claims import load_gold, score_story
 from newsfuse.analyze.article import analyze_articles
 from newsfuse.analyze.entities import merge_entities
 from newsfuse.clean import content_id, split_sentences
 from newsfuse.config import Options
+from newsfuse.eval.claims import load_gold, score_story
 from newsfuse.ingest.article import to_article
 from newsfuse.ingest.sources import iter_raw_items
 from newsfuse.records import Article

@@ -10,8 +10,8 @@ from conftest import EXAMPLES, shared_file
 from typer.testing import CliRunner
 
 from newsfuse import Store, get_story, ingest, iter_raw_items, list_stories
-from newsfuse.cli import app
 from newsfuse.clean import content_id
+from newsfuse.cli import app
 from newsfuse.dedup import copies_within, story_copies
 from newsfuse.export import story_html, story_markdown
 from newsfuse.records import Article, RawItem

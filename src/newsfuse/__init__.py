@@ -14,8 +14,8 @@ from .errors import (
     NotFoundError,
     StoreError,
 )
-from .ingest.sources import iter_raw_items, stream_items
 from .export import story_html, story_markdown
+from .ingest.sources import iter_raw_items, stream_items
 from .pipeline import analyze_stored, build_story_records, ingest
 from .query import get_story, list_stories
 from .records import (

@@ -48,13 +48,18 @@ def summarize(facts: list[AlignedClaim], embedder, *, limit: int = MAX_SUMMARY) 
         return []
     vectors = embedder.encode([claim.span.text for _, claim in ranked])
     centre = _centre(vectors, [fact.independent_sources for fact, _ in ranked])
-    order = sorted(range(len(ranked)), key=lambda i: (-ranked[i][0].independent_sources,
-                                                      -(float(vectors[i] @ centre) + LEAD_BONUS * (ranked[i][1].key in lead))))
+
+    def rank(i: int) -> tuple[int, float]:
+        fact, claim = ranked[i]
+        return -fact.independent_sources, -(float(vectors[i] @ centre) + LEAD_BONUS * (claim.key in lead))
+
     chosen: list[int] = []
-    for i in order:
+    for i in sorted(range(len(ranked)), key=rank):
         if len(chosen) == limit:
             break
-        if all(float(vectors[i] @ vectors[j]) < REPEAT_COSINE for j in chosen) and _new_sentence(ranked, chosen, i):
+        # a sentence standing for two facts is shown once; a near-paraphrase is a repetition
+        if all(ranked[j][1].key != ranked[i][1].key and float(vectors[i] @ vectors[j]) < REPEAT_COSINE
+               for j in chosen):
             chosen.append(i)
     return [_sentence_view(*ranked[i]) for i in chosen]
 
@@ -95,11 +100,6 @@ def _lead_claims(facts: list[AlignedClaim]) -> set:
 def _centre(vectors: np.ndarray, weights: list[int]) -> np.ndarray:
     centre = (vectors * np.asarray(weights, dtype=np.float32)[:, None]).sum(axis=0)
     return centre / (np.linalg.norm(centre) or 1.0)
-
-
-def _new_sentence(ranked, chosen: list[int], i: int) -> bool:
-    """A sentence that stands for two facts is shown once."""
-    return all(ranked[j][1].key != ranked[i][1].key for j in chosen)
 
 
 def _sentence_view(fact: AlignedClaim, claim: Claim) -> dict:

@@ -50,9 +50,8 @@ def load_gold(path: Path) -> dict:
 def gold_pairs(gold: dict) -> tuple[set, set]:
     """(required pairs, optional pairs) of (name, start, end) sentences."""
     if "pairs" in gold:
-        pair = lambda p: frozenset((tuple(p["a"]), tuple(p["b"])))  # noqa: E731
-        return ({pair(p) for p in gold["pairs"] if not p.get("optional")},
-                {pair(p) for p in gold["pairs"] if p.get("optional")})
+        pairs = {frozenset((tuple(p["a"]), tuple(p["b"]))): bool(p.get("optional")) for p in gold["pairs"]}
+        return {p for p, optional in pairs.items() if not optional}, {p for p, optional in pairs.items() if optional}
     required, optional = set(), set()
     for fact in gold["facts"]:
         members = [tuple(m) for m in fact["sentences"]]
@@ -118,9 +117,10 @@ def score_alignment(predicted: list, gold: dict, locate) -> dict:
     recall = len(found & required) / len(required) if required else 0.0
     scores = {"pair_precision": precision, "pair_recall": recall, "pair_f1": f1_score(precision, recall),
               "pairs_predicted": len(found), "pairs_gold": len(required)}
-    scores.update(_status_scores(predicted, gold_statuses(gold), locate))
+    statuses = gold_statuses(gold)
+    scores.update(_status_scores(predicted, statuses, locate))
     if "attributed" in gold:
-        scores.update(_attributed_scores(predicted, gold, locate))
+        scores.update(_attributed_scores(predicted, gold, set(statuses), locate))
     return scores
 
 
@@ -152,9 +152,8 @@ def _status_scores(predicted: list, wanted: dict[tuple, str], locate) -> dict:
     return scores
 
 
-def _attributed_scores(predicted: list, gold: dict, locate) -> dict:
+def _attributed_scores(predicted: list, gold: dict, scored: set, locate) -> dict:
     wanted = {tuple(s) for s in gold["attributed"]}
-    scored = set(gold_statuses(gold))
     said = {where for fact in predicted for claim in fact.claims if claim.attributed
             for where in [locate(claim)] if where in scored}
     precision, recall, _ = prf(len(said & wanted), len(said), len(wanted & scored))
