@@ -49,6 +49,12 @@ class ModelError(NewsfuseError):
     code = "NF300"
 
 
+class WorkerError(ModelError):
+    """A worker process died, or could not start (its initializer failed)."""
+
+    code = "NF305"
+
+
 class ConfigError(NewsfuseError):
     """A setting or command-line option has an unusable value."""
 
