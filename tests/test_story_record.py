@@ -5,17 +5,20 @@ hand-annotated news_cluster stories."""
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import EXAMPLES, shared_file
 from typer.testing import CliRunner
 
 from newsfuse import Store, get_story, ingest, iter_raw_items, list_stories
+from newsfuse.align import ArticleClaims, StoryAlignment
+from newsfuse.claim_vectors import ClaimVectors
 from newsfuse.clean import content_id
 from newsfuse.cli import app
-from newsfuse.dedup import copies_within, story_copies
+from newsfuse.dedup import shingle_hashes
 from newsfuse.export import story_html, story_markdown
 from newsfuse.records import Article, RawItem
-from newsfuse.story_record import stored_if_current
+from newsfuse.story_record import record_state
 
 GOLDS = sorted((Path(__file__).parent / "data" / "claims_gold").glob("*.json"))
 WIRE = ("A tourist ship struck a highway bridge on the Rhine river in western Germany late on Tuesday. "
@@ -27,17 +30,36 @@ def article(text: str, published: str = "2024-03-04") -> Article:
     return Article(content_id(text), text, "test", published=published)
 
 
+def no_claims(a: Article, outlet: str, copy_of: str | None = None) -> ArticleClaims:
+    empty = np.zeros((0, 384), dtype=np.float32)
+    return ArticleClaims(a.id, outlet, a.published, [], ClaimVectors(empty, empty, empty, np.zeros(0, dtype=int)),
+                         shingle_hashes(a.text, 5), copy_of)
+
+
+def originals(*articles: ArticleClaims) -> dict:
+    alignment = StoryAlignment()
+    for one in articles:
+        alignment.add(one)
+    return alignment.originals()
+
+
 def test_a_wire_story_with_an_outlets_additions_is_a_copy_and_independent_reports_are_not():
     wire = article(WIRE)
     reprint = article("Scroll down for video. " + WIRE + "Passengers were offered hotel rooms for the night.")
     own = article("A cruise vessel with 129 people aboard hit a motorway bridge near Duisburg, injuring dozens, "
                   "German police said on Wednesday, adding that the bridge would stay closed for checks.")
-    assert copies_within([wire, reprint, own]) == {reprint.id: wire.id}
+    found = originals(no_claims(wire, "wire"), no_claims(reprint, "paper"), no_claims(own, "other"))
+    assert found == {wire.id: None, reprint.id: wire.id, own.id: None}
 
 
 def test_copy_links_that_form_a_cycle_still_give_one_original():
     a, b = article(WIRE, "2024-03-04"), article(WIRE + " More.", "2024-03-05")
-    assert story_copies([a, b], {a.id: b.id, b.id: a.id}) == {a.id: None, b.id: a.id}
+    assert originals(no_claims(a, "x", copy_of=b.id), no_claims(b, "y", copy_of=a.id)) == {a.id: None, b.id: a.id}
+
+
+def test_a_late_report_published_earlier_becomes_the_original_of_its_copies():
+    later, earlier = article(WIRE + " Update.", "2024-03-05"), article(WIRE, "2024-03-04")
+    assert originals(no_claims(later, "x"), no_claims(earlier, "y")) == {later.id: earlier.id, earlier.id: None}
 
 
 @pytest.fixture(scope="module")
@@ -49,16 +71,16 @@ def seed_db(tmp_path_factory, minilm):
 
 
 @pytest.mark.slow
-def test_ingest_stores_the_record_and_a_new_report_makes_it_stale(seed_db, tmp_path, minilm):
+def test_ingest_keeps_the_record_current_as_the_story_grows(seed_db, tmp_path, minilm):
     db = tmp_path / "copy.db"
     db.write_bytes(seed_db.read_bytes())
     a_text = (EXAMPLES / "samarkand_a.txt").read_text()
     with Store(db) as store:
         story_id = list_stories(store)[0]["id"]
-        assert stored_if_current(store, story_id)["claims"]
+        assert record_state(store, story_id)[0] == "current"
         ingest([RawItem("reprint.txt", "text", a_text + "\nThe summit ends on Friday.",
                         {"source": "reprint.example", "published": "2022-09-16"})], store, embedder=minilm)
-        assert stored_if_current(store, story_id) is not None  # ingest rebuilt it
+        assert record_state(store, story_id)[0] == "current"  # ingest updated it
         record = get_story(store, story_id)
     assert record["n_articles"] == 3
     collapsed = {copy for fact in record["claims"] for copy in fact["collapsed"]}
@@ -103,19 +125,86 @@ def test_cli_writes_markdown_and_html_files_and_rebuilds_records(seed_db, tmp_pa
 
 
 @pytest.mark.slow
-def test_claims_on_hand_annotated_news_cluster_stories(minilm):
+def test_claims_on_hand_annotated_news_cluster_stories(static):
     """Gold written by hand for four news_cluster events (offsets, no texts).
     Events 2 and 4 were read while fixing syndication and number matching
     (development); 5 and 37 were scored, never inspected (held-out)."""
     from newsfuse.eval.claims import evaluate_claims
 
     data = shared_file("data", "stories", "news_cluster.jsonl").parents[1]
-    scores = evaluate_claims(GOLDS, data=data, embedder=minilm)
+    scores = evaluate_claims(GOLDS, data=data, static=static)
     held_out = [scores["stories"][f"news_cluster_event_{n}"] for n in (5, 37)]
-    # measured: held-out pair P 0.93 / 0.86, R 0.67 / 0.48, status accuracy 0.83 / 0.74
+    # measured with the static vectors and the incremental fold: held-out pair
+    # P 0.86 / 0.92, R 0.78 / 0.48, status accuracy 0.91 / 0.82 (MiniLM over
+    # every window, before: P 0.93 / 0.86, R 0.67 / 0.48, accuracy 0.83 / 0.74)
     assert all(s["pair_precision"] >= 0.8 for s in held_out)
     assert all(s["pair_recall"] >= 0.42 for s in held_out)
     assert all(s["status_accuracy"] >= 0.68 for s in held_out)
     # event 4: every report is one AP story, the Daily Mail's with its own additions
     assert scores["stories"]["news_cluster_event_4"]["corroborated_predicted"] == 0
     assert json.dumps(scores)  # plain data, as `newsfuse eval claims --json` prints it
+
+
+def test_a_read_of_a_stale_story_says_so_and_neither_writes_nor_loads_a_model(tmp_path, bow):
+    import subprocess
+    import sys
+    from dataclasses import replace
+
+    from newsfuse.config import Options
+
+    db = tmp_path / "n.db"
+    with Store(db) as store:
+        ingest(iter_raw_items([EXAMPLES]), store, embedder=bow)
+        story_id = list_stories(store)[0]["id"]
+        a_text = (EXAMPLES / "samarkand_a.txt").read_text()
+        ingest([RawItem("reprint.txt", "text", a_text + "\nThe summit ends on Friday.", {"source": "r.example"})],
+               store, embedder=bow, options=replace(Options(), story_records=False))
+        before = store.story_record(story_id)
+    script = ("import sys, json; from newsfuse import Store, get_story\n"
+              f"with Store({str(db)!r}) as s: r = get_story(s, {story_id!r})\n"
+              "print(json.dumps([r['record_state'], r['record_hint'], r['n_articles'], len(r['claims']),"
+              " sorted(m for m in ('torch', 'spacy', 'sentence_transformers') if m in sys.modules)]))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    state, hint, n_articles, n_claims, models = json.loads(result.stdout)
+    assert (state, n_articles, models) == ("stale", 3, []) and "newsfuse build" in hint
+    assert n_claims > 0  # the stored claims are still shown, marked stale
+    with Store(db) as store:
+        assert store.story_record(story_id) == before  # the read wrote nothing
+
+
+@pytest.mark.slow
+def test_a_record_fed_one_article_at_a_time_equals_the_record_built_at_once(tmp_path, bow, monkeypatch):
+    """Six reports of news_cluster event 5 (three of them AP copies) join one
+    story one at a time; updates alternate between the in-memory cache and
+    the stored record, and each aligns only the new article."""
+    from dataclasses import replace
+
+    from newsfuse.align import StoryAlignment
+    from newsfuse.config import Options
+    from newsfuse.ingest.sources import jsonl_record
+    from newsfuse.story_record import AlignmentCache, update_story_record
+
+    corpus = shared_file("data", "stories", "news_cluster.jsonl")
+    lines = [(n, line) for n, line in enumerate(corpus.read_bytes().splitlines(), start=1)
+             if json.loads(line)["event_id"] == 5]
+    with Store(tmp_path / "n.db") as store:
+        report = ingest([jsonl_record(f"{corpus}:{n}", line) for n, line in lines], store, embedder=bow,
+                        options=replace(Options(), story_records=False))
+        ids = [r["id"] for r in store.db.execute("SELECT id FROM articles ORDER BY seq")]
+        assert len(ids) == report.ingested == 6
+        added, real_add = [], StoryAlignment.add
+        monkeypatch.setattr(StoryAlignment, "add", lambda self, a: (added.append(a.article_id), real_add(self, a)))
+        cache = AlignmentCache()
+        for k in range(1, len(ids) + 1):
+            with store.transaction():
+                store.save_story("t", title="t", first_seen=None, last_seen=None, n_articles=k, state=None)
+                store.set_article_story(ids[k - 1], "t")
+                update_story_record(store, "t", cache=cache if k % 2 else None)
+        assert added == ids  # each update aligned only the article it brought
+        grown = store.story_record("t")["data"]
+        with store.transaction():
+            update_story_record(store, "t", redo=True)
+        rebuilt = store.story_record("t")["data"]
+    assert grown == rebuilt
+    assert grown["aligned_articles"] == 6 and grown["claim_counts"]["corroborated"] > 0
+    assert any(f["collapsed"] for f in grown["facts"])  # the AP copies count once

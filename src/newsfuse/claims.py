@@ -12,7 +12,7 @@ it ("Ushakov said ..." is attributed to Yuri Ushakov).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from .analyze.story import is_speech
 from .records import Analysis, Article, Quote, Span
@@ -53,6 +53,15 @@ class Claim:
     @property
     def key(self) -> tuple[str, int, int]:
         return (self.article_id, self.span.start, self.span.end)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Claim:
+        quoted = Span(**data["quoted"]) if data.get("quoted") else None
+        numbers = [Quantity(q["value"], q["slot"], Span(**q["span"])) for q in data["numbers"]]
+        return cls(**{**data, "span": Span(**data["span"]), "numbers": numbers, "quoted": quoted})
 
 
 def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:

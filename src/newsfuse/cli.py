@@ -34,6 +34,9 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 DB_OPTION = typer.Option("newsfuse.db", "--db", help="SQLite database file (created if missing).")
+PROCESSES_OPTION = typer.Option(None, "--processes", min=1,
+                                help="Worker processes for the analysis [default: 2 on a 2-core machine, "
+                                     "or NEWSFUSE_PROCESSES].")
 
 
 def _fail(exc: NewsfuseError) -> None:
@@ -50,7 +53,7 @@ class _Bar:
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         if stage not in self.tasks:
             label = {"read": "reading", "cluster": "clustering", "analyze": "analysing",
-                     "records": "stories"}.get(stage, stage)
+                     "records": "records", "claims": "claims"}.get(stage, stage)
             self.tasks[stage] = self.progress.add_task(label, total=total)
         self.progress.update(self.tasks[stage], completed=done, total=total)
 
@@ -85,10 +88,12 @@ def ingest(
     url: Optional[str] = typer.Option(None, help="URL for every item read."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
     analyze: bool = typer.Option(True, "--analyze/--no-analyze",
-                                 help="Read entities, places, dates, quotes and events now (or later with "
-                                      "`newsfuse analyze`)."),
+                                 help="Read entities, places, dates, quotes, events and claims now (or later "
+                                      "with `newsfuse analyze`)."),
+    processes: Optional[int] = PROCESSES_OPTION,
 ) -> None:
-    """Ingest articles (.txt, .html/.htm, .jsonl, optionally .gz) and assign them to stories."""
+    """Ingest articles (.txt, .html/.htm, .jsonl, optionally .gz), assign them to stories and update
+    the records of the stories they join."""
     from dataclasses import replace
 
     from .pipeline import ingest as run_ingest
@@ -97,7 +102,7 @@ def ingest(
         overrides = {k: v for k, v in (("source", source), ("url", url)) if v}
         if published:
             overrides["published"] = parse_date(published, "--published")
-        options = replace(Options(), analyze=analyze)
+        options = replace(Options(), analyze=analyze, processes=processes)
         with Store(db) as store, _progress() as bar:
             report = run_ingest(_items(paths, overrides, options), store, options=options, progress=_Bar(bar))
     except NewsfuseError as exc:
@@ -117,22 +122,25 @@ def _print_report(report: dict, as_json: bool) -> None:
     for failed in report.get("analysis_errors", []):
         out.print(f"  analysis incomplete for article {failed['article']}: {'; '.join(failed['errors'])}",
                   markup=False)
+    for failed in report.get("record_errors", []):
+        out.print(f"  record of story {failed['story']} not updated ({failed['error']}): run `newsfuse build`",
+                  markup=False)
 
 
 @app.command()
 def analyze(
     db: Path = DB_OPTION,
     redo: bool = typer.Option(False, "--redo", help="Also redo analyses made by an older newsfuse."),
-    processes: int = typer.Option(1, "--processes", min=1, help="spaCy worker processes."),
+    processes: Optional[int] = PROCESSES_OPTION,
 ) -> None:
-    """Analyse stored articles that have no analysis yet (entities, places, time, quotes, events)."""
+    """Analyse stored articles that have no analysis yet (entities, places, time, quotes, events, claims)."""
     from dataclasses import replace
 
     from .pipeline import analyze_stored
 
     try:
         with Store(db) as store, _progress() as bar:
-            done = analyze_stored(store, options=replace(Options(), nlp_processes=processes), redo=redo,
+            done = analyze_stored(store, options=replace(Options(), processes=processes), redo=redo,
                                   progress=_Bar(bar))
     except NewsfuseError as exc:
         _fail(exc)
@@ -211,14 +219,18 @@ def _export(record: dict, kind: str, output: Path | None, sentences: int) -> Non
 @app.command()
 def build(
     db: Path = DB_OPTION,
-    redo: bool = typer.Option(False, "--redo", help="Rebuild every story's record, not only missing or stale ones."),
+    redo: bool = typer.Option(False, "--redo", help="Rebuild every story's record from scratch."),
+    processes: Optional[int] = PROCESSES_OPTION,
 ) -> None:
     """Build story records (claims, summary, timeline) that are missing or out of date."""
+    from dataclasses import replace
+
     from .pipeline import build_story_records
 
     try:
         with Store(db) as store, _progress() as bar:
-            done = build_story_records(store, redo=redo, progress=_Bar(bar))
+            done = build_story_records(store, redo=redo, options=replace(Options(), processes=processes),
+                                       progress=_Bar(bar))
     except NewsfuseError as exc:
         _fail(exc)
     out.print(f"built {done} story record(s)")
@@ -243,6 +255,8 @@ def _print_story(record: dict, text: bool, sentences: int, all_claims: bool) -> 
     out.print(f"story {record['id']}  ·  {record['first_seen'] or '?'} – {record['last_seen'] or '?'}  ·  "
               f"{record['n_articles']} articles from {record['n_sources']} outlets "
               f"({record['n_independent']} independent)")
+    if record["record_state"] != "current":
+        out.print(f"[yellow]note[/yellow] {record['record_hint']}")
     if record["requested_id"] != record["id"]:
         out.print(f"(you asked for {record['requested_id']}, which was merged into this story)")
     for merge in record["merge_history"]:

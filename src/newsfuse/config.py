@@ -47,16 +47,19 @@ class Options:
     embed_max_windows: int = 4
     embed_batch_size: int = 32
 
-    # Analysis (entities, places, time, quotes, events) runs at ingest; off,
-    # stories still form and `newsfuse analyze` can fill it in later. spaCy
-    # parses this many articles per nlp.pipe batch; a second process helps
-    # only on long runs (each loads its own model, ~2 s and ~300 MB).
+    # Analysis (entities, places, time, quotes, events) and claims run at
+    # ingest; off, stories still form and `newsfuse analyze` can fill them
+    # in later. spaCy parses this many articles per nlp.pipe batch.
     analyze: bool = True
     nlp_batch_size: int = 16
-    nlp_processes: int = 1
-    # After ingest (with analysis), build the record of every story that
-    # gained articles: claims aligned across outlets, summary, timeline. Off,
-    # records are built on first view or by `newsfuse build`.
+    # Worker processes for the analysis (one long-lived pool per run; each
+    # loads spaCy and the static model once, ~2 s and ~400 MB). 1 runs it in
+    # this process. None: workers.default_processes() (2 on these 2-core
+    # machines, or NEWSFUSE_PROCESSES).
+    processes: int | None = None
+    # After each batch, bring the record of every story that gained articles
+    # up to date: claims aligned across outlets, summary, timeline. Off,
+    # `newsfuse build` does it.
     story_records: bool = True
 
     def __post_init__(self) -> None:

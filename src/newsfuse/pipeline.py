@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 
 from . import dedup
@@ -20,6 +21,7 @@ from .ingest.article import to_article
 from .records import Article, IngestReport, RawItem, Skipped
 from .store import Store
 from .store.story_index import open_story_index, save_batch_state, save_story_index
+from .story_record import AlignmentCache
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -81,11 +83,14 @@ def _remember_url(store: Store, pending: dict, article: Article) -> None:
 def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options = Options(),
            cluster_options: ClusterOptions = ClusterOptions(), embedder: Embedder | None = None,
            progress: Progress = _no_progress, order: str = "time") -> IngestReport:
-    """Clean, deduplicate, embed and cluster items into the store.
+    """Clean, deduplicate, embed, analyse and cluster items into the store,
+    and bring the records of the stories they join up to date.
 
     Bad items are skipped and listed in the report; everything else is
     ingested. Each batch of ``options.batch_size`` articles is one
-    transaction.
+    transaction; the analysis runs in ``options.processes`` worker processes
+    (one long-lived pool for the run) while this process, the single writer,
+    embeds, clusters and stores.
     """
     if order not in ("time", "arrival"):
         raise ConfigError(f"unknown order {order!r}", hint="use 'time' or 'arrival'")
@@ -96,11 +101,6 @@ def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options
     if pending:
         embedder = embedder or MiniLMEmbedder(batch_size=options.embed_batch_size)
         _store_and_cluster(pending, store, report, options, cluster_options, embedder, progress)
-        if options.analyze and options.story_records:
-            stories = {store.story_of_article(a) for a in report.article_ids}
-            seconds = {"records": 0.0}
-            _timed(seconds, "records", build_story_records, store, stories, embedder=embedder, progress=progress)
-            report.seconds["records"] = round(seconds["records"], 3)
     report.seconds["total"] = round(time.perf_counter() - started, 3)
     store.finish_run(run_id, report.as_dict())
     return report
@@ -108,21 +108,63 @@ def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options
 
 def _store_and_cluster(pending, store, report, options, cluster_options, embedder, progress) -> None:
     index = open_story_index(store, cluster_options, embedder.dim)
-    seconds, step = {"embed": 0.0, "analyze": 0.0}, options.batch_size
-    for start in range(0, len(pending), step):
-        articles = [p.article for p in pending[start:start + step]]
-        features = _timed(seconds, "embed", article_features, articles, embedder,
-                          window_words=options.embed_window_words, max_windows=options.embed_max_windows)
-        analyses = _timed(seconds, "analyze", _analyze, articles, options) if options.analyze else []
-        with store.transaction():
-            for item, feature in zip(pending[start:start + step], features):
-                _add_article(item, feature, store, index, report, options, embedder.name)
-            _put_analyses(store, analyses)
-            save_batch_state(store, index)
-        report.analysis_errors += [{"article": a.article_id, "errors": a.errors} for a in analyses if a.errors]
-        progress("cluster", start + len(articles), len(pending))
+    seconds, step = {"embed": 0.0, "analyze": 0.0, "records": 0.0}, options.batch_size
+    batches = [pending[start:start + step] for start in range(0, len(pending), step)]
+    analysed = _processed_batches([[p.article for p in b] for b in batches], options)
+    cache, done = AlignmentCache(), 0
+    with closing(analysed):
+        for batch in batches:
+            done += _store_batch(batch, analysed, store, index, report, options, embedder, seconds, cache)
+            progress("cluster", done, len(pending))
     save_story_index(store, index)
     report.seconds.update({key: round(value, 3) for key, value in seconds.items() if value})
+
+
+def _store_batch(batch, analysed, store, index, report, options, embedder, seconds, cache) -> int:
+    """Embed, cluster and store one batch (one transaction); then update its stories' records."""
+    articles = [p.article for p in batch]
+    features = _timed(seconds, "embed", article_features, articles, embedder,
+                      window_words=options.embed_window_words, max_windows=options.embed_max_windows)
+    processed = _timed(seconds, "analyze", next, analysed) if options.analyze else []
+    with store.transaction():
+        for item, feature in zip(batch, features):
+            _add_article(item, feature, store, index, report, options, embedder.name)
+        _put_processed(store, processed, report)
+        save_batch_state(store, index)
+    if options.analyze and options.story_records:
+        stories = {store.story_of_article(a.id) for a in articles}
+        _timed(seconds, "records", update_records, store, stories, cache=cache, report=report)
+    return len(batch)
+
+
+def _processed_batches(batches: list[list[Article]], options: Options):
+    """Per ingest batch, the processed articles (analysis, claims, vectors),
+    computed ahead in worker processes while the caller stores earlier batches."""
+    from .process import load_models, process_batch
+    from .workers import default_processes, ordered_map
+
+    size = options.nlp_batch_size
+    parts = [(n, batch[i:i + size]) for n, batch in enumerate(batches) for i in range(0, len(batch), size)]
+    # a worker costs a model load: no more workers than there are parts to parse
+    processes = min(options.processes or default_processes(), len(parts))
+    results = ordered_map(process_batch, [articles for _, articles in parts], processes=processes,
+                          initializer=load_models, initargs=(size, options.shingle_words, processes > 1), chunk=1)
+    grouped: list = [[] for _ in batches]
+    with closing(results):  # the pool stops with the run, also when the run fails
+        for (number, articles), result in zip(parts, results):
+            grouped[number].extend(_or_failures(result, articles))
+            if len(grouped[number]) == len(batches[number]):
+                yield grouped[number]
+
+
+def _or_failures(result, articles: list[Article]) -> list:
+    """A worker's results, or a failure for each article when the worker itself failed."""
+    from .process import Processed
+    from .workers import WorkerFailure
+
+    if isinstance(result, WorkerFailure):
+        return [Processed(a.id, None, [], b"", b"", error=f"{result.error_type}: {result.message}") for a in articles]
+    return result
 
 
 def _timed(seconds: dict, key: str, function, *args, **kwargs):
@@ -132,60 +174,82 @@ def _timed(seconds: dict, key: str, function, *args, **kwargs):
     return result
 
 
-def _analyze(articles: list[Article], options: Options) -> list:
-    from .analyze.article import analyze_articles  # spaCy loads only when analysis runs
-
-    return list(analyze_articles(articles, batch_size=options.nlp_batch_size, n_process=options.nlp_processes))
-
-
-def _put_analyses(store: Store, analyses: list) -> None:
+def _put_processed(store: Store, processed: list, report: IngestReport) -> None:
+    """Store each article's analysis and claims (inside the batch's transaction)."""
     from .analyze.article import ANALYSIS_VERSION
+    from .story_record import CLAIMS_VERSION
 
-    for analysis in analyses:
-        store.put_analysis(analysis.article_id, ANALYSIS_VERSION, analysis.as_dict())
+    for item in processed:
+        if item.analysis is not None:
+            store.put_analysis(item.article_id, ANALYSIS_VERSION, item.analysis.as_dict())
+        if item.error is None:
+            store.put_article_claims(item.article_id, CLAIMS_VERSION, item.claims, item.vectors, item.shingles)
+        errors = (item.analysis.errors if item.analysis else []) + ([item.error] if item.error else [])
+        if errors:
+            report.analysis_errors.append({"article": item.article_id, "errors": errors})
 
 
 def analyze_stored(store: Store, *, options: Options = Options(), redo: bool = False,
-                   embedder: Embedder | None = None, progress: Progress = _no_progress) -> int:
+                   progress: Progress = _no_progress) -> int:
     """Analyse stored articles that have no analysis (``redo``: or an older
-    one), streaming through one spaCy pipe; one transaction per batch; then
-    rebuild the records of their stories (``options.story_records``).
-    Returns how many articles were analysed."""
-    from .analyze.article import ANALYSIS_VERSION, analyze_articles
+    one) and compute their claims, in worker processes; one transaction per
+    batch; then bring the records of their stories up to date
+    (``options.story_records``). Returns how many articles were analysed."""
+    from .analyze.article import ANALYSIS_VERSION
 
     ids = store.articles_to_analyze(ANALYSIS_VERSION, redo)
-    articles = (stored_article(store.article(i)) for i in ids)
-    analyses = analyze_articles(articles, batch_size=options.nlp_batch_size, n_process=options.nlp_processes)
-    batch: list = []
-    for done, analysis in enumerate(analyses, start=1):
-        batch.append(analysis)
-        if len(batch) == options.batch_size or done == len(ids):
-            with store.transaction():
-                _put_analyses(store, batch)
-            batch = []
-            progress("analyze", done, len(ids))
+    _process_stored(store, ids, options, progress, "analyze")
     if ids and options.story_records:
-        build_story_records(store, {store.story_of_article(i) for i in ids}, embedder=embedder, progress=progress)
+        update_records(store, {store.story_of_article(i) for i in ids}, progress=progress)
     return len(ids)
 
 
-def build_story_records(store: Store, story_ids: Iterable[str] | None = None, *, redo: bool = False,
-                        embedder: Embedder | None = None, progress: Progress = _no_progress) -> int:
-    """Build the record (claims, summary, timeline ...) of every given live
-    story whose stored record is missing or stale (``redo``: every one; all
-    live stories when ``story_ids`` is None); one transaction per story.
-    Returns how many were built."""
-    from .query import rebuild_record
-    from .story_record import stored_if_current
+def _process_stored(store: Store, ids: list[str], options: Options, progress: Progress, stage: str) -> None:
+    step = options.batch_size
+    batches = [[stored_article(store.article(i)) for i in ids[start:start + step]]
+               for start in range(0, len(ids), step)]
+    report, done = IngestReport(), 0
+    for processed in _processed_batches(batches, options):
+        with store.transaction():
+            _put_processed(store, processed, report)
+        done += len(processed)
+        progress(stage, done, len(ids))
 
+
+def build_story_records(store: Store, story_ids: Iterable[str] | None = None, *, redo: bool = False,
+                        options: Options = Options(), progress: Progress = _no_progress) -> int:
+    """Bring the record (claims, summary, timeline) of every given live story
+    up to date (all live stories when ``story_ids`` is None); ``redo``:
+    rebuild each from scratch. Claims missing for analysed articles (a
+    database from an older newsfuse) are computed first. Returns how many
+    records were built."""
+    from .story_record import CLAIMS_VERSION, record_state
+
+    _process_stored(store, store.articles_without_claims(CLAIMS_VERSION), options, progress, "claims")
     live = {s["id"] for s in store.stories()}
     wanted = sorted(live if story_ids is None else {store.resolve_story(s) for s in story_ids if s} & live)
-    stale = [s for s in wanted if redo or stored_if_current(store, s) is None]
-    embedder = embedder or MiniLMEmbedder()  # loads only when a story has claims to align
-    for done, story_id in enumerate(stale, start=1):
-        rebuild_record(store, story_id, embedder)
-        progress("records", done, len(stale))
+    stale = [s for s in wanted if redo or record_state(store, s)[0] != "current"]
+    update_records(store, stale, redo=redo, progress=progress)
     return len(stale)
+
+
+def update_records(store: Store, story_ids: Iterable[str | None], *, redo: bool = False, cache=None,
+                   report: IngestReport | None = None, progress: Progress = _no_progress) -> None:
+    """Update the records of these stories (each id followed through merges),
+    one transaction per story. A story whose record fails stays stale and is
+    reported; the others go on."""
+    from .story_record import update_story_record
+
+    wanted = sorted({store.resolve_story(s) for s in story_ids if s})
+    for done, story_id in enumerate(wanted, start=1):
+        try:
+            with store.transaction():
+                update_story_record(store, story_id, cache=cache, redo=redo)
+        except Exception as exc:  # a bug on one story must not stop the run
+            if report is None:
+                raise
+            report.record_errors.append({"story": story_id, "error": f"{type(exc).__name__}: {exc}"})
+        progress("records", done, len(wanted))
 
 
 def stored_article(row: dict) -> Article:

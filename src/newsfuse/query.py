@@ -12,19 +12,24 @@ def list_stories(store: Store) -> list[dict]:
     return store.stories()
 
 
-def get_story(store: Store, story_id: str, *, with_text: bool = False, with_analyses: bool = False,
-              embedder=None) -> dict:
+def get_story(store: Store, story_id: str, *, with_text: bool = False, with_analyses: bool = False) -> dict:
     """One story's record: header, articles, analysis, claims, summary, timeline.
 
     ``story_id`` may be a unique prefix or the id of a story merged into
     another; the answer is the story it lives on in, with ``requested_id``
-    saying what was asked. The stored record is used when it is up to date;
-    otherwise it is rebuilt and stored (which loads the embedding model,
-    unless ``embedder`` is given). ``with_text`` adds each article's cleaned
-    text, ``with_analyses`` each article's full analysis.
+    saying what was asked. Only reads: the claims, summary and timeline are
+    the stored ones, and ``record_state`` says whether they are current,
+    stale (the story has changed since) or missing, with ``record_hint``
+    saying how to build them. ``with_text`` adds each article's cleaned text,
+    ``with_analyses`` each article's full analysis.
     """
+    from .story_record import stored_sections
+
     resolved = store.resolve_story(store.find_story_id(story_id))
-    record = current_record(store, resolved, embedder)
+    rows = store.story_articles(resolved)
+    record = story_header(store, resolved, rows)
+    record["analysis"] = story_analysis(store, rows)
+    record.update(stored_sections(store, resolved, rows))
     record["requested_id"] = story_id
     record["merge_history"] = _merge_history(store, resolved)
     if with_text or with_analyses:
@@ -32,28 +37,18 @@ def get_story(store: Store, story_id: str, *, with_text: bool = False, with_anal
     return record
 
 
-def current_record(store: Store, story_id: str, embedder=None) -> dict:
-    """The stored record of a live story, rebuilt and stored first if stale."""
-    from .story_record import stored_if_current
+def story_analysis(store: Store, rows: list[dict]) -> dict | None:
+    """Story-level who / where / when / events / quotes from the stored analyses (None if none)."""
+    from .analyze.story import combine  # no spaCy: works on stored analyses
+    from .records import Analysis
 
-    stored = stored_if_current(store, story_id)
-    return stored if stored is not None else rebuild_record(store, story_id, embedder)
-
-
-def rebuild_record(store: Store, story_id: str, embedder=None) -> dict:
-    """Build a live story's record and store it."""
-    from .story_record import RECORD_VERSION, build_story_record, source_key
-
-    record = build_story_record(store, story_id, embedder or _minilm())
-    with store.transaction():
-        store.put_story_record(story_id, RECORD_VERSION, source_key(store, story_id), record)
-    return record
-
-
-def _minilm():
-    from .embed import MiniLMEmbedder
-
-    return MiniLMEmbedder()
+    stored = store.analyses(r["id"] for r in rows)
+    if not stored:
+        return None
+    combined = combine([Analysis.from_dict(stored[r["id"]]) for r in rows if r["id"] in stored])
+    combined["analysed_articles"] = len(stored)
+    combined["unanalysed_articles"] = len(rows) - len(stored)
+    return combined
 
 
 def story_header(store: Store, story_id: str, rows: list[dict]) -> dict:

@@ -70,6 +70,7 @@ class IngestReport:
     external_ids: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
     analysis_errors: list[dict] = field(default_factory=list)
+    record_errors: list[dict] = field(default_factory=list)  # stories whose record could not be updated
 
     def as_dict(self) -> dict:
         return {
@@ -80,6 +81,7 @@ class IngestReport:
             "skipped": [{"origin": s.origin, "reason": s.reason, "code": s.code} for s in self.skipped],
             "seconds": self.seconds,
             "analysis_errors": self.analysis_errors,
+            "record_errors": self.record_errors,
         }
 
 

@@ -1,111 +1,191 @@
-"""The story record: one JSON document per story, built from its stored
-articles and analyses and stored beside them.
+"""The story record's built part: the claims table, the cited summary and the
+timeline, stored per story and kept current as the story grows.
 
-It holds the story's title, dates, outlets and articles, the analysis (when,
-where, who, events, quotes), the claims table (facts aligned across outlets,
-with status and evidence), the cited summary and the timeline. A record
-remembers the key of what it was built from (article ids, syndication links,
-analysis versions, ``RECORD_VERSION``); when the story gains an article or an
-article is re-analysed, the key changes and the record is rebuilt.
+When a story gains articles, only the new articles' claims are aligned
+against the story's facts (align.StoryAlignment); the record remembers what
+it was built from (each article's id, copy link, analysis and claims
+versions, in stored order). If that is a prefix of what the story holds now,
+the new articles are folded in; otherwise (a merge, a re-analysis, a new
+``RECORD_VERSION``) the record is built again from the start, by the same
+fold. Building never encodes: claims and their vectors were stored with each
+article when it was processed.
+
+Reading (``stored_sections``) never builds: it returns what is stored, and
+says whether it is current, stale or missing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 
-from .records import Analysis
+import numpy as np
+
+from .align import ArticleClaims, StoryAlignment
+from .claim_vectors import ClaimVectors
+from .claims import Claim
 from .store import Store
 
 # Bump when the record's content or the way it is built changes: stored
-# records of an older version are rebuilt.
-RECORD_VERSION = 1
+# records of an older version are rebuilt by ingest, `analyze` and `build`.
+RECORD_VERSION = 2
+# Bump when claims or their vectors change (claims.py, claim_vectors.py,
+# static_embed.DISTILL_VERSION): `newsfuse build` computes them again.
+CLAIMS_VERSION = 1
 _STATUS_ORDER = {"conflicting": 0, "updated": 1, "corroborated": 2, "single-source": 3}
+BUILD_HINT = "run `newsfuse build` (ingest and `newsfuse analyze` keep records current)"
 
 
-def source_key(store: Store, story_id: str) -> str:
-    """What a record of this story is built from, as a short hash."""
-    links = store.story_copy_links(story_id)
-    versions = store.analysis_versions(links)
-    parts = [RECORD_VERSION, [(article, original, versions.get(article)) for article, original in links.items()]]
-    return hashlib.sha1(json.dumps(parts).encode()).hexdigest()[:20]
+def source_key(keys: list[dict]) -> str:
+    """What a record is built from, as a short hash."""
+    return _hashed(_key_rows(keys))
 
 
-def stored_if_current(store: Store, story_id: str) -> dict | None:
-    """The stored record if it was built from what the story holds now."""
+def _hashed(built_from: list) -> str:
+    return hashlib.sha1(json.dumps([RECORD_VERSION, built_from]).encode()).hexdigest()[:20]
+
+
+def _key_rows(keys: list[dict]) -> list[list]:
+    return [[k["id"], k["near_dup_of"], k["analysis"], k["claims"]] for k in keys]
+
+
+def save_article_claims(store: Store, article: ArticleClaims) -> None:
+    """Store what alignment will read of a processed article (inside the caller's transaction)."""
+    store.put_article_claims(article.article_id, CLAIMS_VERSION, [c.as_dict() for c in article.claims],
+                             article.vectors.to_bytes(), article.shingles.tobytes())
+
+
+# ---- building ------------------------------------------------------------------
+
+class AlignmentCache:
+    """Story alignments kept in memory between updates in one process (a
+    long ingest), so a growing story is not read back from the store each time."""
+
+    def __init__(self, capacity: int = 256):
+        self.capacity, self.items = capacity, OrderedDict()
+
+    def get(self, story_id: str) -> tuple[list, StoryAlignment] | None:
+        if story_id in self.items:
+            self.items.move_to_end(story_id)
+        return self.items.get(story_id)
+
+    def put(self, story_id: str, built_from: list, alignment: StoryAlignment) -> None:
+        self.items[story_id] = (built_from, alignment)
+        self.items.move_to_end(story_id)
+        while len(self.items) > self.capacity:
+            self.items.popitem(last=False)
+
+
+def update_story_record(store: Store, story_id: str, *, cache: AlignmentCache | None = None,
+                        redo: bool = False, copy_containment: float = 0.5) -> None:
+    """Bring one live story's record up to date (inside the caller's transaction)."""
+    keys = store.story_article_keys(story_id)
+    built_from = _key_rows(keys)
+    alignment, done = (None, 0) if redo else _resume(store, story_id, built_from, cache)
+    alignment = alignment or StoryAlignment(copy_containment=copy_containment)
+    aligned = [k for k in keys[done:] if k["claims"] == CLAIMS_VERSION]
+    for article in _article_claims(store, aligned):
+        alignment.add(article)
+    store.put_story_record(story_id, RECORD_VERSION, _hashed(built_from), _record_data(alignment, built_from))
+    if cache is not None:
+        cache.put(story_id, built_from, alignment)
+
+
+def _resume(store: Store, story_id: str, built_from: list, cache: AlignmentCache | None
+            ) -> tuple[StoryAlignment | None, int]:
+    """The alignment of a prefix of the story's articles, and how many it covers."""
+    cached = cache.get(story_id) if cache is not None else None
+    # the cache holds the newest state unless another writer stored a newer record since
+    if cached and built_from[:len(cached[0])] == cached[0] and \
+            store.story_record_key(story_id) == (RECORD_VERSION, _hashed(cached[0])):
+        return cached[1], len(cached[0])
     stored = store.story_record(story_id)
-    if stored and stored["version"] == RECORD_VERSION and stored["source_key"] == source_key(store, story_id):
-        return stored["data"]
-    return None
+    if not stored or stored["version"] != RECORD_VERSION:
+        return None, 0
+    before = stored["data"]["built_from"]
+    if built_from[:len(before)] != before:
+        return None, 0
+    articles = _article_claims(store, [{"id": row[0]} for row in before if row[3] == CLAIMS_VERSION])
+    facts = [{"members": [m[:2] for m in f["members"]], "score": f["score"], "pair": f["pair"]}
+             for f in stored["data"]["facts"]]
+    return StoryAlignment.restore(articles, facts, stored["data"]["copy_links"]), len(before)
 
 
-def build_story_record(store: Store, story_id: str, embedder) -> dict:
-    """The record of one live story (no article texts or per-article analyses:
-    views add those from the store)."""
-    from .query import story_header
-
-    rows = store.story_articles(story_id)
-    record = story_header(store, story_id, rows)
-    analysed = _analysed_articles(store, rows)
-    record["analysis"] = _combined(analysed, len(rows))
-    facts = story_facts(analysed, rows, embedder) if analysed else None
-    record.update(_fact_sections(facts, embedder))
-    return record
+def _article_claims(store: Store, keys: list[dict]) -> list[ArticleClaims]:
+    """The stored ArticleClaims of these articles, in the given order."""
+    ids = [k["id"] for k in keys]
+    rows, meta = store.article_claims(ids), {k["id"]: k for k in store.articles_meta(ids)}
+    return [ArticleClaims(i, meta[i]["outlet"], meta[i]["published"], [Claim.from_dict(c) for c in rows[i]["claims"]],
+                          ClaimVectors.from_bytes(rows[i]["vectors"]),
+                          np.frombuffer(rows[i]["shingles"], dtype=np.uint64), meta[i]["near_dup_of"])
+            for i in ids]
 
 
-def _analysed_articles(store: Store, rows: list[dict]) -> list:
-    from .pipeline import stored_article
-
-    stored = store.analyses(r["id"] for r in rows)
-    return [(stored_article(r), Analysis.from_dict(stored[r["id"]])) for r in rows if r["id"] in stored]
-
-
-def _combined(analysed: list, n_articles: int) -> dict | None:
-    if not analysed:
-        return None
-    from .analyze.story import combine  # no spaCy: works on stored analyses
-
-    combined = combine([analysis for _, analysis in analysed])
-    combined["analysed_articles"] = len(analysed)
-    combined["unanalysed_articles"] = n_articles - len(analysed)
-    return combined
-
-
-def story_facts(analysed: list, rows: list[dict], embedder) -> list:
-    """The story's claims aligned across its articles (``AlignedClaim`` list)."""
-    from .align import align_claims, extract_claims
-    from .analyze.entities import merge_entities
-    from .dedup import story_copies
-
-    _, remap = merge_entities([analysis.entities for _, analysis in analysed])
-    copies = story_copies([a for a, _ in analysed], {r["id"]: r["near_dup_of"] for r in rows})
-    return align_claims({a.id: extract_claims(a, analysis) for a, analysis in analysed}, embedder=embedder,
-                        entity_remap=remap, near_dup_of=copies)
-
-
-def _fact_sections(facts: list | None, embedder) -> dict:
-    if facts is None:
-        return {"claims": None, "claim_counts": None, "summary": [], "timeline": []}
+def _record_data(alignment: StoryAlignment, built_from: list) -> dict:
     from .summary import summarize, timeline
 
-    claims = sorted((fact_view(f) for f in facts), key=lambda f: (_STATUS_ORDER[f["status"]],
-                                                                  -f["independent_sources"]))
-    counts = {status: sum(f["status"] == status for f in claims) for status in _STATUS_ORDER}
-    return {"claims": claims, "claim_counts": counts, "summary": summarize(facts, embedder),
-            "timeline": timeline(facts)}
+    facts = alignment.facts()
+    saved = alignment.saved_facts()
+    stored = [{**_fact_data(fact), "members": [m + [c.span.start, c.span.end, c.speaker]
+                                              for m, c in zip(s["members"], fact.claims)],
+               "score": s["score"], "pair": s["pair"]} for fact, s in zip(facts, saved)]
+    counts = {status: sum(f.status == status for f in facts) for status in _STATUS_ORDER}
+    return {"built_from": built_from, "copy_links": [list(link) for link in alignment.copy_links],
+            "facts": stored, "claim_counts": counts, "aligned_articles": len(alignment.articles),
+            "summary": summarize(facts, alignment.whole_vector), "timeline": timeline(facts)}
 
 
-def fact_view(fact) -> dict:
-    """One aligned fact as plain data: status, outlets, evidence (and the two sides of a disagreement)."""
-    view = {"status": fact.status, "attributed": fact.attributed, "independent_sources": fact.independent_sources,
-            "outlets": fact.outlets, "collapsed": fact.collapsed, "speakers": fact.speakers,
-            "evidence": [_claim_view(c) for c in fact.claims]}
+def _fact_data(fact) -> dict:
+    data = {"status": fact.status, "attributed": fact.attributed, "independent_sources": fact.independent_sources,
+            "outlets": fact.outlets, "collapsed": fact.collapsed, "speakers": fact.speakers}
     if fact.slot:
-        view["slot"] = fact.slot
-        view["values"] = [{"value": v.value, **_claim_view(v.claim)} for v in fact.values]
+        data["slot"] = fact.slot
+        data["values"] = [[v.value, v.claim.article_id, v.claim.span.start, v.claim.span.end] for v in fact.values]
+    return data
+
+
+# ---- reading -------------------------------------------------------------------
+
+def record_state(store: Store, story_id: str) -> tuple[str, dict | None]:
+    """("current" | "stale" | "missing", the stored record data or None)."""
+    stored = store.story_record(story_id)
+    if stored is None or stored["version"] != RECORD_VERSION:
+        return "missing", None
+    current = stored["source_key"] == source_key(store.story_article_keys(story_id))
+    return ("current" if current else "stale"), stored["data"]
+
+
+def stored_sections(store: Store, story_id: str, rows: list[dict]) -> dict:
+    """The stored claims table, summary and timeline of a story, as views for
+    readers (``rows``: the story's stored articles), and the record's state."""
+    state, data = record_state(store, story_id)
+    sections = {"record_state": state}
+    if state != "current":
+        sections["record_hint"] = f"the story record is {state}: {BUILD_HINT}"
+    if data is None:
+        return {**sections, "claims": None, "claim_counts": None, "summary": [], "timeline": []}
+    articles = {r["id"]: r for r in rows}
+    claims = sorted((fact_view(f, articles) for f in data["facts"]),
+                    key=lambda f: (_STATUS_ORDER[f["status"]], -f["independent_sources"]))
+    return {**sections, "claims": claims, "claim_counts": data["claim_counts"], "summary": data["summary"],
+            "timeline": data["timeline"]}
+
+
+def fact_view(fact: dict, articles: dict[str, dict]) -> dict:
+    """One stored fact as plain data: status, outlets, evidence (and the two sides of a disagreement)."""
+    view = {key: fact[key] for key in ("status", "attributed", "independent_sources", "outlets", "collapsed",
+                                       "speakers")}
+    view["evidence"] = [_evidence(articles, aid, start, end, speaker)
+                        for aid, _, start, end, speaker in fact["members"]]
+    if fact.get("slot"):
+        view["slot"] = fact["slot"]
+        view["values"] = [{"value": value, **_evidence(articles, aid, start, end, None)}
+                          for value, aid, start, end in fact["values"]]
     return view
 
 
-def _claim_view(claim) -> dict:
-    return {"article": claim.article_id, "outlet": claim.outlet, "start": claim.span.start, "end": claim.span.end,
-            "text": claim.span.text, "published": claim.published, "speaker": claim.speaker}
+def _evidence(articles: dict[str, dict], article_id: str, start: int, end: int, speaker: str | None) -> dict:
+    row = articles.get(article_id, {})
+    return {"article": article_id, "outlet": row.get("source") or article_id, "start": start, "end": end,
+            "text": row.get("text", "")[start:end], "published": row.get("published"), "speaker": speaker}

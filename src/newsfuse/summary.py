@@ -10,7 +10,8 @@ table shows both sides.
 
 The record keeps up to ``MAX_SUMMARY`` ranked sentences; a view shows the first
 N (``summary_sentences``), which is the same as ranking for N directly because
-selection is greedy.
+selection is greedy. Nothing is encoded here: each sentence's vector is the
+one stored with its article (``vector_of``).
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from .claims import Claim
 
 MAX_SUMMARY = 20
 # Summary candidates: the best-ranked facts by corroboration and position,
-# enough for 20 sentences after repetitions are dropped, few enough to embed
-# in well under a second.
+# enough for 20 sentences after repetitions are dropped.
 CANDIDATES = 80
 # all-MiniLM-L6-v2 puts two wordings of one fact at about 0.75 and above;
-# two different facts of one story rarely reach it.
+# two different facts of one story rarely reach it. The static vectors'
+# whole-sentence cosines sit on the same scale (quantiles within 0.03 of
+# MiniLM's on same-story sentence pairs: scripts/calibrate_static.py).
 REPEAT_COSINE = 0.75
 LEAD_SENTENCES = 3  # an article's first sentences carry its main facts (inverted pyramid)
 LEAD_BONUS = 0.1
@@ -40,13 +42,14 @@ _DANGLING = re.compile(r"^(?:he|she|it|they|his|her|its|their|this|that|these|th
 MIN_WORDS, MAX_WORDS = 6, 60
 
 
-def summarize(facts: list[AlignedClaim], embedder, *, limit: int = MAX_SUMMARY) -> list[dict]:
-    """Up to ``limit`` summary sentences, most corroborated and most central first."""
+def summarize(facts: list[AlignedClaim], vector_of, *, limit: int = MAX_SUMMARY) -> list[dict]:
+    """Up to ``limit`` summary sentences, most corroborated and most central
+    first (``vector_of(claim)``: the claim's stored unit vector)."""
     lead = _lead_claims(facts)
     ranked = _candidates(facts, lead)
     if not ranked:
         return []
-    vectors = embedder.encode([claim.span.text for _, claim in ranked])
+    vectors = np.vstack([vector_of(claim) for _, claim in ranked])
     centre = _centre(vectors, [fact.independent_sources for fact, _ in ranked])
 
     def rank(i: int) -> tuple[int, float]:

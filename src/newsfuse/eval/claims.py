@@ -173,38 +173,43 @@ def average(per_story: dict[str, dict]) -> dict:
 
 # ---- the evaluation ----------------------------------------------------------
 
-def evaluate_claims(gold_paths: list[Path], *, data: Path | None = None, embedder=None,
+def evaluate_claims(gold_paths: list[Path], *, data: Path | None = None, static=None,
                     progress=None) -> dict:
     """Align each gold story's articles as newsfuse does and score them.
 
     ``data``: the folder the gold's ``corpus`` path is relative to (the shared
     benchmark data); a gold without ``corpus`` uses the bundled seed example.
     """
-    from ..embed import MiniLMEmbedder
+    from ..static_embed import StaticEmbedder
 
-    embedder = embedder or MiniLMEmbedder()
+    static = static or StaticEmbedder()
     per_story = {}
     for done, path in enumerate(gold_paths, start=1):
         gold = load_gold(path)
-        per_story[Path(path).stem] = score_story(gold, embedder, data)
+        per_story[Path(path).stem] = score_story(gold, static, data)
         if progress:
             progress(done, len(gold_paths))
     return {"stories": per_story, "mean": average(per_story)}
 
 
-def score_story(gold: dict, embedder, data: Path | None) -> dict:
-    """Build the gold story's articles, align their claims, score them."""
-    from ..align import align_claims, extract_claims
+def score_story(gold: dict, static, data: Path | None) -> dict:
+    """Build the gold story's articles as ingest does, align their claims, score them."""
+    from ..align import align_claims
     from ..analyze.article import analyze_articles
-    from ..analyze.entities import merge_entities
 
     articles, ids, texts = story_articles(gold, data)
-    analyses = list(analyze_articles(articles))
-    _, remap = merge_entities([a.entities for a in analyses])
-    facts = align_claims({a.id: extract_claims(a, an) for a, an in zip(articles, analyses)}, embedder=embedder,
-                         entity_remap=remap, near_dup_of=near_duplicates(articles))
+    articles.sort(key=lambda a: (a.published is None, a.published or ""))  # ingest's order
+    facts = align_claims(article_claims_of(articles, list(analyze_articles(articles)), static))
     gold = {**gold, "articles": ids}
     return score_alignment(facts, gold, locator(gold, texts))
+
+
+def article_claims_of(articles: list, analyses: list, static) -> list:
+    """What alignment reads of each article, with ingest's MinHash copy links."""
+    from ..align import article_claims
+
+    copies = minhash_copies(articles)
+    return [article_claims(a, an, static, copy_of=copies[a.id]) for a, an in zip(articles, analyses)]
 
 
 def story_articles(gold: dict, data: Path | None) -> tuple[list, dict[str, str], dict[str, str]]:
@@ -246,14 +251,14 @@ def _gold_items(gold: dict, data: Path | None) -> list[tuple[str, object]]:
     return found
 
 
-def near_duplicates(articles: list) -> dict[str, str | None]:
-    """Each article's syndicated original, as ingest (MinHash against earlier
-    articles) and the story record (containment within the story) find it."""
+def minhash_copies(articles: list) -> dict[str, str | None]:
+    """Each article's syndicated original among the articles before it, as
+    ingest's MinHash finds it (copies within a story are found by alignment)."""
     from .. import dedup
 
     options, seen, original = Options(), {}, {}
-    for article in sorted(articles, key=lambda a: (a.published is None, a.published or "")):
+    for article in articles:
         sig = dedup.signature(article.text, options)
         original[article.id] = dedup.best_near_duplicate(sig, seen, options)
         seen[article.id] = sig.tobytes()
-    return dedup.story_copies(articles, original, options)
+    return original

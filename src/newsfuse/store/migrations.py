@@ -115,4 +115,16 @@ MIGRATIONS: list[str] = [
         built_at TEXT NOT NULL
     );
     """,
+    # 5: what alignment reads of each article, computed once when it is
+    # processed: its claims (JSON), their vectors (int8) and its shingle
+    # hashes. Records of version 1 are rebuilt from these (version check).
+    """
+    CREATE TABLE article_claims (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        version INTEGER NOT NULL,
+        claims TEXT NOT NULL,
+        vectors BLOB NOT NULL,
+        shingles BLOB NOT NULL
+    );
+    """,
 ]

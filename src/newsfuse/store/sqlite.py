@@ -266,11 +266,54 @@ class Store:
         rows = self.db.execute(f"SELECT article_id, version FROM analyses WHERE article_id IN ({marks})", ids)
         return dict(rows.fetchall())
 
+    # -- claims -------------------------------------------------------------
+
+    def put_article_claims(self, article_id: str, version: int, claims: list[dict], vectors: bytes,
+                           shingles: bytes) -> None:
+        self.db.execute("INSERT OR REPLACE INTO article_claims VALUES (?, ?, ?, ?, ?)",
+                        (article_id, version, json.dumps(claims, ensure_ascii=False), vectors, shingles))
+
+    def article_claims(self, article_ids: Iterable[str]) -> dict[str, dict]:
+        """Stored claims rows (claims decoded; vectors and shingles as bytes), by article id."""
+        ids = list(article_ids)
+        rows = self.db.execute(f"SELECT * FROM article_claims WHERE article_id IN ({','.join('?' * len(ids))})", ids)
+        return {r["article_id"]: {**dict(r), "claims": json.loads(r["claims"])} for r in rows}
+
+    def articles_without_claims(self, version: int) -> list[str]:
+        """Analysed articles whose claims are missing or from another version, in stored order."""
+        rows = self.db.execute("SELECT a.id FROM articles a JOIN analyses n ON n.article_id = a.id"
+                               " LEFT JOIN article_claims c ON c.article_id = a.id"
+                               " WHERE c.article_id IS NULL OR c.version != ? ORDER BY a.seq", (version,))
+        return [r[0] for r in rows]
+
+    def articles_meta(self, article_ids: Iterable[str]) -> list[dict]:
+        """id, outlet (the source, else the id), published and near_dup_of of these articles."""
+        ids = list(article_ids)
+        rows = self.db.execute("SELECT id, COALESCE(source, id) AS outlet, published, near_dup_of FROM articles"
+                               f" WHERE id IN ({','.join('?' * len(ids))})", ids)
+        return [dict(r) for r in rows]
+
+    def story_article_keys(self, story_id: str) -> list[dict]:
+        """What a story's record is built from, one row per article in stored order: id, outlet,
+        date, ingest's copy link, analysis and claims versions."""
+        rows = self.db.execute(
+            "SELECT a.id, COALESCE(a.source, a.id) AS outlet, a.published, a.near_dup_of,"
+            " n.version AS analysis, c.version AS claims FROM articles a"
+            " LEFT JOIN analyses n ON n.article_id = a.id LEFT JOIN article_claims c ON c.article_id = a.id"
+            " WHERE a.story_id = ? ORDER BY a.seq", (story_id,))
+        return [dict(r) for r in rows]
+
     # -- story records --------------------------------------------------------
 
     def put_story_record(self, story_id: str, version: int, source_key: str, data: dict) -> None:
         self.db.execute("INSERT OR REPLACE INTO story_records VALUES (?, ?, ?, ?, ?)",
                         (story_id, version, source_key, json.dumps(data, ensure_ascii=False), now()))
+
+    def story_record_key(self, story_id: str) -> tuple[int, str] | None:
+        """(version, source_key) of the stored record, without reading the record itself."""
+        row = self.db.execute("SELECT version, source_key FROM story_records WHERE story_id = ?", (story_id,))
+        found = row.fetchone()
+        return (found[0], found[1]) if found else None
 
     def story_record(self, story_id: str) -> dict | None:
         """The stored record with its ``version``, ``source_key`` and ``built_at``; None if never built."""
