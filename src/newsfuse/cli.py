@@ -5,25 +5,23 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
 from .config import Options
 from .errors import ConfigError, NewsfuseError
-from .ingest.article import parse_date
-from .ingest.sources import iter_raw_items, stream_items
-from .records import RawItem
 from .store import Store
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+# Every command pays for what is imported here, `newsfuse --help` included, so
+# only what most commands use is: the pipeline (numpy, datasketch, usearch),
+# ingest (trafilatura, regexes compiled at import), rich's progress bars and
+# tables are imported by the commands that use them.
+
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Many reports in, one story out: ingest news articles and read them as stories.")
@@ -60,11 +58,16 @@ class _Bar:
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=err, transient=True, disable=not err.is_terminal)
 
 
 def _items(paths: list[str], overrides: dict, options: Options):
+    from .ingest.sources import iter_raw_items, stream_items
+    from .records import RawItem
+
     for item in iter_raw_items([p for p in paths if p != "-"], options):
         if isinstance(item, RawItem):
             item.meta.update(overrides)
@@ -91,6 +94,7 @@ def ingest(
     """Ingest articles (.txt, .html/.htm, .jsonl, optionally .gz) and assign them to stories."""
     from dataclasses import replace
 
+    from .ingest.article import parse_date
     from .pipeline import ingest as run_ingest
 
     try:
@@ -142,6 +146,8 @@ def analyze(
 @app.command()
 def stories(db: Path = DB_OPTION, as_json: bool = typer.Option(False, "--json")) -> None:
     """List stories: id, title, dates, articles and outlets."""
+    from rich.table import Table
+
     from .query import list_stories
 
     try:
