@@ -3,34 +3,10 @@
 The public API is what this module exports; a test pins it.
 """
 
-from .cluster import ClusterOptions
-from .config import Options
-from .errors import (
-    ConfigError,
-    EvalError,
-    InputError,
-    ModelError,
-    NewsfuseError,
-    NotFoundError,
-    StoreError,
-)
-from .export import story_html, story_markdown
-from .ingest.sources import iter_raw_items, stream_items
-from .pipeline import analyze_stored, build_story_records, ingest
-from .query import get_story, list_stories
-from .records import (
-    Analysis,
-    Article,
-    Entity,
-    Event,
-    IngestReport,
-    Mention,
-    Quote,
-    RawItem,
-    Skipped,
-    Span,
-)
-from .store import Store
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
@@ -66,3 +42,54 @@ __all__ = [
     "story_markdown",
     "stream_items",
 ]
+
+# Where each public name lives. The names are imported on first use (PEP 562
+# module __getattr__), not here: every `newsfuse` command imports this package,
+# and the pipeline alone would load numpy, scipy (through datasketch) and usearch
+# before `newsfuse --help` could answer.
+_HOMES = {
+    ".cluster": ["ClusterOptions"],
+    ".config": ["Options"],
+    ".errors": ["ConfigError", "EvalError", "InputError", "ModelError", "NewsfuseError", "NotFoundError",
+                "StoreError"],
+    ".export": ["story_html", "story_markdown"],
+    ".ingest.sources": ["iter_raw_items", "stream_items"],
+    ".pipeline": ["analyze_stored", "build_story_records", "ingest"],
+    ".query": ["get_story", "list_stories"],
+    ".records": ["Analysis", "Article", "Entity", "Event", "IngestReport", "Mention", "Quote", "RawItem", "Skipped",
+                 "Span"],
+    ".store": ["Store"],
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+# `ingest` is the pipeline function, but newsfuse.ingest is also a subpackage,
+# and the first import of a subpackage binds its name here, hiding the function
+# from __getattr__. Import the subpackage now (its __init__ is empty) and drop
+# that binding: later imports of its modules do not bind it again.
+importlib.import_module(".ingest", __name__)
+del globals()["ingest"]
+
+
+def __getattr__(name: str):
+    module = _HOME_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:  # what type checkers and editors see: the same names, imported eagerly
+    from .cluster import ClusterOptions
+    from .config import Options
+    from .errors import ConfigError, EvalError, InputError, ModelError, NewsfuseError, NotFoundError, StoreError
+    from .export import story_html, story_markdown
+    from .ingest.sources import iter_raw_items, stream_items
+    from .pipeline import analyze_stored, build_story_records, ingest
+    from .query import get_story, list_stories
+    from .records import Analysis, Article, Entity, Event, IngestReport, Mention, Quote, RawItem, Skipped, Span
+    from .store import Store

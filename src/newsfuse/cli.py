@@ -5,38 +5,58 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
 from .config import Options
 from .errors import ConfigError, NewsfuseError
-from .ingest.article import parse_date
-from .ingest.sources import iter_raw_items, stream_items
-from .records import RawItem
 from .store import Store
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+
+# Every command pays for what is imported here, `newsfuse --help` included, so
+# only what most commands use is: the pipeline (numpy, datasketch, usearch),
+# ingest (trafilatura, regexes compiled at import), rich's consoles, progress
+# bars and tables are imported when a command first uses them.
+
+
+class _Console:
+    """A rich Console made on first use: JSON and tab-separated output need none."""
+
+    def __init__(self, **options):
+        self._options, self._console = options, None
+
+    @property
+    def rich(self) -> Console:
+        """The Console itself, for rich objects that take one."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str):
+        return getattr(self.rich, name)
+
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Many reports in, one story out: ingest news articles and read them as stories.")
 eval_app = typer.Typer(no_args_is_help=True, help="Measure newsfuse on labelled data.")
 app.add_typer(eval_app, name="eval")
 # Piped output is not wrapped at 80 columns: lines stay whole for grep and files.
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
+out = _Console(soft_wrap=True)
+err = _Console(stderr=True)
 
 DB_OPTION = typer.Option("newsfuse.db", "--db", help="SQLite database file (created if missing).")
 PROCESSES_OPTION = typer.Option(None, "--processes", min=1,
                                 help="Worker processes for the analysis [default: 2 on a 2-core machine, "
                                      "or NEWSFUSE_PROCESSES].")
+TABLE_ROWS = 50  # stories `newsfuse stories` lists unless --limit says otherwise
+STORY_COLUMNS = ("id", "title", "first", "last", "articles", "outlets", "independent")
+COUNT_COLUMNS = ("articles", "outlets", "independent")
 
 
 def _fail(exc: NewsfuseError) -> None:
@@ -63,11 +83,16 @@ class _Bar:
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=True, disable=not err.is_terminal)
+                    console=err.rich, transient=True, disable=not err.is_terminal)
 
 
 def _items(paths: list[str], overrides: dict, options: Options):
+    from .ingest.sources import iter_raw_items, stream_items
+    from .records import RawItem
+
     for item in iter_raw_items([p for p in paths if p != "-"], options):
         if isinstance(item, RawItem):
             item.meta.update(overrides)
@@ -96,6 +121,7 @@ def ingest(
     the records of the stories they join."""
     from dataclasses import replace
 
+    from .ingest.article import parse_date
     from .pipeline import ingest as run_ingest
 
     try:
@@ -148,8 +174,18 @@ def analyze(
 
 
 @app.command()
-def stories(db: Path = DB_OPTION, as_json: bool = typer.Option(False, "--json")) -> None:
-    """List stories: id, title, dates, articles and outlets."""
+def stories(
+    db: Path = DB_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="The stories as a JSON array: all of them unless --limit."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=0, show_default=False,
+                                        help=f"List the N largest stories (default {TABLE_ROWS}; all with "
+                                             "--json); 0: all."),
+) -> None:
+    """List stories, largest first: id, title, dates, articles and outlets.
+
+    A terminal gets a table; a pipe or a file gets a header and one
+    tab-separated line per story.
+    """
     from .query import list_stories
 
     try:
@@ -157,15 +193,45 @@ def stories(db: Path = DB_OPTION, as_json: bool = typer.Option(False, "--json"))
             rows = list_stories(store)
     except NewsfuseError as exc:
         _fail(exc)
+    if limit is None:  # a table is read by a person; JSON by a program, which wants everything
+        limit = 0 if as_json else TABLE_ROWS
+    shown = rows[:limit] if limit else rows
     if as_json:
-        out.print_json(json.dumps(rows))
+        sys.stdout.write(json.dumps(shown, ensure_ascii=False, indent=1) + "\n")
         return
-    table = Table("id", "title", "first", "last", "articles", "outlets", "independent",
-                  width=None if out.is_terminal else 170)
+    if sys.stdout.isatty():
+        _print_story_table(shown)
+    else:
+        _write_story_lines(shown)
+    if len(shown) < len(rows):  # on stderr: piped lines stay one story each
+        typer.echo(f"{len(rows) - len(shown)} more not shown: --limit 0 lists all {len(rows)} stories", err=True)
+
+
+def _story_cells(row: dict, missing: str) -> list[str]:
+    return [row["id"], row["title"] or "", row["first_seen"] or missing, row["last_seen"] or missing,
+            str(row["n_articles"]), str(row["n_sources"]), str(row["n_independent"])]
+
+
+def _print_story_table(rows: list[dict]) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    # Ids, dates and counts never wrap (ids are copied into `newsfuse story ID`); the title takes what is left.
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for name in STORY_COLUMNS:
+        table.add_column(name, no_wrap=name != "title", justify="right" if name in COUNT_COLUMNS else "left")
     for row in rows:
-        table.add_row(row["id"], row["title"] or "", row["first_seen"] or "–", row["last_seen"] or "–",
-                      str(row["n_articles"]), str(row["n_sources"]), str(row["n_independent"]))
+        table.add_row(*map(Text, _story_cells(row, missing="–")))  # Text: "[" in a title is not markup
     out.print(table)
+
+
+def _write_story_lines(rows: list[dict]) -> None:
+    """Tab-separated, for grep, cut and spreadsheets (a rich table of thousands of rows takes seconds)."""
+    lines = ["\t".join(STORY_COLUMNS)]
+    for row in rows:
+        lines.append("\t".join(" ".join(cell.split()) for cell in _story_cells(row, missing="")))
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 @app.command()

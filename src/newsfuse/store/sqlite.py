@@ -12,10 +12,13 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import NotFoundError, StoreError
-from ..records import Article
 from .migrations import MIGRATIONS
+
+if TYPE_CHECKING:  # an annotation only: `newsfuse stories` need not build the record classes
+    from ..records import Article
 
 
 def now() -> str:
