@@ -1,49 +1,38 @@
-"""Story record build time for stories of 2, 10 and 50 articles (news_cluster).
+"""Story record build and update time on news_cluster: a full build of
+stories of 2, 10, 50 and 200 articles, and the cost of adding one article to
+a story of 10, 50 and 200.
 
-What is timed is ``newsfuse.story_record.build_story_record``: reading a
-story's stored articles and analyses, extracting its claims, aligning them
-across outlets with all-MiniLM-L6-v2, the cited summary and the timeline.
-Separately, and not part of that figure:
+What is timed is ``newsfuse.story_record.update_story_record`` inside its
+transaction: reading what the record is built from, aligning claims (stored
+with each article when it was processed: nothing is encoded), the facts'
+statuses, the cited summary and the timeline, and writing the record.
 
-- the one-off MiniLM model load (the model is loaded before any timing);
-- the setup: ingesting the articles with analysis (spaCy and the extractors)
-  and without records (``Options(story_records=False)``) into a fresh store
-  in a temporary directory;
-- ``align``: ``story_facts`` alone (claim extraction and alignment, on
-  analyses already read from the store), the bulk of the build.
+- *full build*: ``redo=True``, the fold over all the story's articles;
+- *add one (warm)*: the story's alignment of its first N-1 articles is in
+  the in-memory cache, as it is during a long ingest; the N-th article joins;
+- *add one (cold)*: the same from the stored record (a new process, or
+  another writer's record): the N-1 articles' claims are read back first.
 
-Articles the pipeline skips (3 of news_cluster's 383, too short after
-cleaning) are left out before choosing. The stories are assigned directly in
-the store (``save_story`` and ``set_article_story`` after the ingest), not
-left to the clusterer, so each holds exactly the articles chosen:
+Not timed: the setup, which ingests the chosen articles with analysis and
+claims but without records (``Options(story_records=False)``) into a fresh
+store in a temporary directory. The stories are assigned directly in the
+store (``save_story`` and ``set_article_story``), not left to the
+clusterer, so each holds exactly the articles chosen:
 
 - 2 and 10 articles: the first 2 or 10 articles of one real event (event
   70, the North Korean missile over Hokkaido, 19 articles from 10 outlets),
   each outlet's first report before any outlet's second, by publication
-  date: a story covered by as many outlets as it has articles (in date
-  order alone, the first two are both the New York Times');
-- 50 articles: the largest events taken whole, largest first, cut at 50
-  (events 70, 65 and 35, 45 articles, then 5 of event 72, chosen as
-  above). A story of several events has more distinct claims to align than
-  a real story of 50 reports of one event, so this figure is pessimistic.
+  date;
+- 50 and 200 articles: the largest events taken whole, largest first, cut
+  at the size. A story of several events has more distinct claims to align
+  than a real story of as many reports of one event, so these figures are
+  pessimistic.
 
-The stories share articles, so they are built one after the other, each
-assignment replacing the previous one. Each size is built once untimed
-(warm-up), then ``--repeats`` times; the table gives the median (and the
-range). Peak RSS is the process peak so far (``getrusage``), so it only grows
-down the table. Claims are the distinct claims cited as evidence in the
-record, facts its aligned facts (a claim can stand in several facts, so there
-can be more facts than claims).
+Each figure is the median of ``--repeats`` runs (range in brackets). Other
+CPU work on the machine distorts the figures: the load average at the
+start is printed; compare sizes within one run.
 
-Other CPU work on the machine distorts the figures far beyond noise: with
-a test suite running beside it, a 2-article build that takes 1.6 s on idle
-cores took 19 s (MiniLM's torch threads starve). The load average at the
-start is printed; run on an idle machine (``--threads`` sets torch's
-thread count).
-
-Run: .venv/bin/python benchmarks/story.py [--sizes 2 10 50] [--repeats 3] [--threads N] [--json]
-(about 4 minutes on 2 idle cores; compare sizes within one run, not
-absolute times across machines).
+Run: .venv/bin/python benchmarks/story.py [--sizes 2 10 50 200] [--repeats 3] [--json]
 """
 
 from __future__ import annotations
@@ -62,7 +51,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "data" / "stories" / "news_cluster.jsonl"
 REAL_EVENT = 70  # north_Korea_hokkaido_missile, the largest event (19 articles)
-SIZES = (2, 10, 50)
+SIZES = (2, 10, 50, 200)
+ADD_SIZES = (10, 50, 200)
 
 
 def timed(function) -> tuple[float, object]:
@@ -152,6 +142,7 @@ def ingest_rows(store, corpus: Path, external_ids: set[str], embedder) -> dict[s
 def assign_story(store, story_id: str, article_ids: list[str]) -> None:
     """Make these articles (and only these) the story ``story_id``."""
     with store.transaction():
+        store.db.execute("UPDATE articles SET story_id = NULL WHERE story_id = ?", (story_id,))
         store.save_story(story_id, title=f"benchmark story of {len(article_ids)} articles", first_seen=None,
                          last_seen=None, n_articles=len(article_ids), state=None)
         for article_id in article_ids:
@@ -160,106 +151,100 @@ def assign_story(store, story_id: str, article_ids: list[str]) -> None:
 
 # -- measuring ---------------------------------------------------------------
 
-def build_times(store, story_id: str, embedder, repeats: int) -> tuple[list[float], dict]:
-    from newsfuse.story_record import build_story_record
+def update_seconds(store, story_id: str, **options) -> float:
+    from newsfuse.story_record import update_story_record
 
-    build_story_record(store, story_id, embedder)  # warm-up
-    runs = [timed(lambda: build_story_record(store, story_id, embedder)) for _ in range(repeats)]
-    return [seconds for seconds, _ in runs], runs[-1][1]
-
-
-def align_times(store, story_id: str, embedder, repeats: int) -> list[float]:
-    """``story_facts`` alone, on the story's analyses already read from the store."""
-    from newsfuse.pipeline import stored_article
-    from newsfuse.records import Analysis
-    from newsfuse.story_record import story_facts
-
-    rows = store.story_articles(story_id)
-    stored = store.analyses(r["id"] for r in rows)
-    analysed = [(stored_article(r), Analysis.from_dict(stored[r["id"]])) for r in rows if r["id"] in stored]
-    return [timed(lambda: story_facts(analysed, rows, embedder))[0] for _ in range(repeats)]
+    tic = time.perf_counter()
+    with store.transaction():
+        update_story_record(store, story_id, **options)
+    return time.perf_counter() - tic
 
 
-def record_counts(record: dict) -> dict:
-    facts = record["claims"] or []
-    claims = {(e["article"], e["start"], e["end"]) for fact in facts for e in fact["evidence"]}
-    return {"articles": record["n_articles"], "outlets": len(record["outlets"]), "claims": len(claims),
-            "facts": len(facts), "summary_sentences": len(record["summary"]),
-            "timeline_entries": len(record["timeline"])}
-
-
-def measure(store, size: int, rows: list[dict], id_map: dict[str, str], embedder, repeats: int) -> dict:
+def full_builds(store, size: int, ids: list[str], repeats: int) -> dict:
     story_id = f"bench-{size}"
-    assign_story(store, story_id, sorted({id_map[str(r["id"])] for r in rows}))
-    builds, record = build_times(store, story_id, embedder, repeats)
-    aligns = align_times(store, story_id, embedder, repeats)
-    return {"size": size, "events": len({r["event_id"] for r in rows}), **record_counts(record),
-            "build_seconds": round(statistics.median(builds), 3),
-            "build_seconds_range": [round(min(builds), 3), round(max(builds), 3)],
-            "align_seconds": round(statistics.median(aligns), 3),
-            "peak_rss_mb": peak_rss_mb()}
+    assign_story(store, story_id, ids)
+    runs = [update_seconds(store, story_id, redo=True) for _ in range(repeats)]
+    return {"size": size, **record_counts(store.story_record(story_id)["data"]), **spread("build", runs)}
 
 
-def main(corpus: Path = CORPUS, sizes: tuple[int, ...] = SIZES, repeats: int = 3,
-         threads: int | None = None) -> dict:
+def add_one(store, size: int, ids: list[str], repeats: int) -> dict:
+    """The N-th article joining a story of N-1, warm (cache) and cold (stored record)."""
+    from newsfuse.story_record import AlignmentCache
+
+    story_id = f"add-{size}"
+    warm, cold = [], []
+    for _ in range(repeats):
+        for runs, cached in ((warm, True), (cold, False)):
+            cache = AlignmentCache()
+            assign_story(store, story_id, ids[:-1])
+            update_seconds(store, story_id, cache=cache, redo=True)
+            assign_story(store, story_id, ids)
+            runs.append(update_seconds(store, story_id, cache=cache if cached else None))
+    return {"size": size, **spread("warm", warm), **spread("cold", cold)}
+
+
+def spread(name: str, runs: list[float]) -> dict:
+    return {f"{name}_seconds": round(statistics.median(runs), 4),
+            f"{name}_range": [round(min(runs), 4), round(max(runs), 4)]}
+
+
+def record_counts(data: dict) -> dict:
+    members = {(m[0], m[1]) for fact in data["facts"] for m in fact["members"]}
+    return {"claims": len(members), "facts": len(data["facts"]),
+            "corroborated": data["claim_counts"]["corroborated"], "summary": len(data["summary"])}
+
+
+def main(corpus: Path = CORPUS, sizes: tuple[int, ...] = SIZES, repeats: int = 3) -> dict:
     from newsfuse import Store
     from newsfuse.embed import MiniLMEmbedder
 
     by_event = events(corpus)
-    chosen = {size: story_rows(by_event, size) for size in sizes}
+    chosen = {size: story_rows(by_event, size) for size in set(sizes) | set(ADD_SIZES)}
     wanted = {str(r["id"]) for rows in chosen.values() for r in rows}
-
     load_average = os.getloadavg()[0]
-    embedder = MiniLMEmbedder(threads=threads)
-    load_seconds, _ = timed(lambda: embedder.encode(["warm up"]))
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
-        setup_seconds, id_map = timed(lambda: ingest_rows(store, corpus, wanted, embedder))
-        results = [measure(store, size, chosen[size], id_map, embedder, repeats) for size in sizes]
-    return {
-        "load_average_at_start": round(load_average, 2),
-        "torch_threads": _torch_threads(),
-        "model_load_seconds": round(load_seconds, 2),
-        "setup_articles": len(wanted),
-        "setup_seconds": round(setup_seconds, 2),
-        "repeats": repeats,
-        "stories": results,
-        "note": "build = build_story_record (median of repeats, after one warm-up); "
-                "align = story_facts alone; setup = ingest with analysis, not records",
-    }
+        setup_seconds, id_map = timed(lambda: ingest_rows(store, corpus, wanted, MiniLMEmbedder()))
+        ordered = {size: ordered_ids(store, {id_map[str(r["id"])] for r in rows}) for size, rows in chosen.items()}
+        builds = [full_builds(store, size, ordered[size], repeats) for size in sizes]
+        adds = [add_one(store, size, ordered[size], repeats) for size in ADD_SIZES if size in ordered]
+    return {"load_average_at_start": round(load_average, 2), "setup_articles": len(wanted),
+            "setup_seconds": round(setup_seconds, 2), "repeats": repeats, "builds": builds, "adds": adds,
+            "peak_rss_mb": peak_rss_mb()}
 
 
-def _torch_threads() -> int:
-    import torch
-
-    return torch.get_num_threads()
+def ordered_ids(store, ids: set[str]) -> list[str]:
+    """The articles in stored order (the order a record folds them in)."""
+    rows = store.db.execute("SELECT id FROM articles ORDER BY seq")
+    return [r[0] for r in rows if r[0] in ids]
 
 
 def print_table(result: dict) -> None:
-    print(f"load average at start {result['load_average_at_start']}, torch threads {result['torch_threads']}")
-    print(f"model load {result['model_load_seconds']} s; setup (ingest + analysis of "
-          f"{result['setup_articles']} articles) {result['setup_seconds']} s; "
-          f"median of {result['repeats']} builds after one warm-up")
-    header = ("articles", "outlets", "events", "claims", "facts", "build s", "(min-max)", "align s", "peak RSS MB")
-    print("{:>8} {:>7} {:>6} {:>6} {:>6} {:>8} {:>13} {:>8} {:>11}".format(*header))
-    for s in result["stories"]:
-        low, high = s["build_seconds_range"]
-        print(f"{s['articles']:>8} {s['outlets']:>7} {s['events']:>6} {s['claims']:>6} {s['facts']:>6} "
-              f"{s['build_seconds']:>8.2f} {f'{low:.2f}-{high:.2f}':>13} {s['align_seconds']:>8.2f} "
-              f"{s['peak_rss_mb']:>11.0f}")
+    print(f"load average at start {result['load_average_at_start']}; setup (ingest + analysis of "
+          f"{result['setup_articles']} articles) {result['setup_seconds']} s; median of {result['repeats']}; "
+          f"peak RSS {result['peak_rss_mb']:.0f} MB")
+    print(f"{'articles':>8} {'claims':>7} {'facts':>6} {'corrob.':>7} {'full build s':>13} {'(min-max)':>15}")
+    for s in result["builds"]:
+        low, high = s["build_range"]
+        print(f"{s['size']:>8} {s['claims']:>7} {s['facts']:>6} {s['corroborated']:>7} {s['build_seconds']:>13.3f} "
+              f"{f'{low:.3f}-{high:.3f}':>15}")
+    print(f"{'story':>8} {'add one, warm s':>16} {'(min-max)':>15} {'add one, cold s':>16} {'(min-max)':>15}")
+    for s in result["adds"]:
+        (wl, wh), (cl, ch) = s["warm_range"], s["cold_range"]
+        print(f"{s['size']:>8} {s['warm_seconds']:>16.4f} {f'{wl:.4f}-{wh:.4f}':>15} {s['cold_seconds']:>16.4f} "
+              f"{f'{cl:.4f}-{ch:.4f}':>15}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="articles per story")
     parser.add_argument("--repeats", type=int, default=3, help="timed builds per size (median reported)")
-    parser.add_argument("--threads", type=int, help="torch threads for MiniLM (default: torch's own)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     args = parser.parse_args()
     if not CORPUS.exists():
         sys.exit(f"benchmark corpus not found: {CORPUS}")
     if args.repeats < 1 or min(args.sizes) < 1:
         sys.exit("--repeats and --sizes must be positive")
-    output = main(sizes=tuple(args.sizes), repeats=args.repeats, threads=args.threads)
+    output = main(sizes=tuple(args.sizes), repeats=args.repeats)
     if args.json:
         print(json.dumps(output, indent=2))
     else:

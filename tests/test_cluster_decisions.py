@@ -21,12 +21,12 @@ QUAKE_2019 = ("A magnitude 6.5 earthquake shook the Maluku islands in eastern In
               "Aftershocks continued through the night in Ambon and on Seram island.")
 
 
-def test_one_quake_reported_twice_is_one_story_and_a_quake_a_year_later_is_another(tmp_path, minilm):
+def test_one_quake_reported_twice_is_one_story_and_a_quake_a_year_later_is_another(tmp_path, minilm, static):
     items = [RawItem("a", "text", QUAKE_2018, {"published": "2018-09-29", "source": "wire"}),
              RawItem("b", "text", QUAKE_2018_B, {"published": "2018-09-30", "source": "paper"}),
              RawItem("c", "text", QUAKE_2019, {"published": "2019-09-26", "source": "wire"})]
     with Store(tmp_path / "n.db") as store:
-        report = ingest(items, store, embedder=minilm)
+        report = ingest(items, store, embedder=minilm, body_embedder=static)
         a, b, c = (store.story_of_article(i) for i in report.article_ids)
         assert a == b != c
         assert sorted(s["n_articles"] for s in list_stories(store)) == [1, 2]

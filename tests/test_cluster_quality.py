@@ -24,17 +24,17 @@ def corpus():
     return shared_file("data", "stories", "news_cluster.jsonl")
 
 
-def test_held_out_bcubed_f1_by_event_folds(corpus, minilm):
-    data = labelled_features(corpus, "event_id", minilm)
+def test_held_out_bcubed_f1_by_event_folds(corpus, minilm, static):
+    data = labelled_features(corpus, "event_id", minilm, body_embedder=static)
     result = cross_validate(data, folds=5, seed=0, order="time")
     assert len(result["folds"]) == 5
     assert result["mean"]["bcubed_f1"] >= HELD_OUT_FLOOR, result["mean"]
 
 
-def test_whole_corpus_through_the_ingest_pipeline(corpus, minilm):
+def test_whole_corpus_through_the_ingest_pipeline(corpus, minilm, static):
     # The shipped defaults were chosen by the cross-validation above on this
     # same corpus, so this figure is not held-out: it guards the pipeline path
     # (near-duplicates, store, vector index), the held-out test guards quality.
-    scores = evaluate_clustering(corpus, "event_id", embedder=minilm)
+    scores = evaluate_clustering(corpus, "event_id", embedder=minilm, body_embedder=static)
     assert scores["n_items"] == 383 and scores["n_skipped"] == 3
     assert scores["bcubed_f1"] >= WHOLE_CORPUS_FLOOR, scores

@@ -208,3 +208,42 @@ def test_a_record_fed_one_article_at_a_time_equals_the_record_built_at_once(tmp_
     assert grown == rebuilt
     assert grown["aligned_articles"] == 6 and grown["claim_counts"]["corroborated"] > 0
     assert any(f["collapsed"] for f in grown["facts"])  # the AP copies count once
+
+
+def test_build_fills_in_claims_missing_from_an_older_database_without_parsing_again(tmp_path, bow, monkeypatch):
+    import newsfuse.analyze.article as stage
+    from newsfuse import build_story_records
+
+    with Store(tmp_path / "n.db") as store:
+        ingest(iter_raw_items([EXAMPLES]), store, embedder=bow)
+        story_id = list_stories(store)[0]["id"]
+        built = store.story_record(story_id)["data"]
+        with store.transaction():  # as a database from before claims were stored
+            store.db.execute("DELETE FROM article_claims")
+            store.db.execute("DELETE FROM story_records")
+        assert record_state(store, story_id)[0] == "missing"
+        monkeypatch.setattr(stage, "analyze_doc", lambda *a: pytest.fail("parsed again"))
+        assert build_story_records(store) == 1
+        assert record_state(store, story_id)[0] == "current"
+        assert store.story_record(story_id)["data"] == built
+
+
+@pytest.mark.slow
+def test_two_worker_processes_store_what_one_process_stores(tmp_path, bow):
+    from dataclasses import replace
+
+    from newsfuse.config import Options
+
+    lines = [line for name in ("samarkand_a.txt", "samarkand_b.txt")
+             for line in (EXAMPLES / name).read_text().splitlines() if len(line.split()) > 8]
+    parts = ["\n".join(lines[i:i + 4]) for i in range(0, len(lines) - 3, 4)]  # reports of a few paragraphs
+    items = [RawItem(f"{n}.txt", "text", part, {"source": f"outlet{n}.example", "published": "2022-09-15"})
+             for n, part in enumerate(parts)]
+    stored = []
+    for processes in (1, 2):
+        with Store(tmp_path / f"{processes}.db") as store:
+            ingest(items, store, embedder=bow, options=replace(Options(), processes=processes, nlp_batch_size=2))
+            rows = store.db.execute("SELECT c.article_id, c.claims, c.vectors, n.data FROM article_claims c"
+                                    " JOIN analyses n USING (article_id) ORDER BY c.article_id").fetchall()
+            stored.append([tuple(r) for r in rows])
+    assert len(stored[0]) == len(items) >= 6 and stored[0] == stored[1]

@@ -359,7 +359,8 @@ def eval_clustering(
     text_only: bool = typer.Option(False, "--text-only", help="Ignore title, date, outlet and URL fields."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """B-cubed and pairwise scores of story clustering on a labelled corpus."""
+    """B-cubed and pairwise scores of story clustering on a labelled corpus (ingested without
+    analysis and story records, which clustering does not read)."""
     from .eval.clustering import evaluate_clustering
 
     strip = ("title", "published", "source", "url") if text_only else ()
@@ -377,8 +378,9 @@ def eval_clustering(
 def _cross_validate(file: Path, label: str, order: str, folds: int, strip: tuple, progress) -> dict:
     from .embed import MiniLMEmbedder
     from .eval.cv import cross_validate, labelled_features
+    from .static_embed import StaticEmbedder
 
-    data = labelled_features(file, label, MiniLMEmbedder(), strip=strip)
+    data = labelled_features(file, label, MiniLMEmbedder(), body_embedder=StaticEmbedder(), strip=strip)
     return cross_validate(data, folds=folds, order="time" if order == "time" else "file", progress=progress)
 
 

@@ -388,19 +388,20 @@ def display_title(title: str | None, text: str, sentences: list[tuple[int, int]]
     return first if len(first) <= 100 else first[:97].rsplit(" ", 1)[0] + "…"
 
 
-def article_features(articles, embedder, *, window_words: int = 180, max_windows: int = 4) -> list[ArticleFeatures]:
-    """Headline (or lead) and body-window vectors, embedded in one batch; terms; day."""
-    texts, owners = [], []
-    for index, article in enumerate(articles):
-        windows = window_texts(article.text, window_words, max_windows)
-        texts += [article.title or lead_text(article.text, article.sentences)] + windows
-        owners += [(index, "title")] + [(index, "body")] * len(windows)
-    vectors = embedder.encode(texts)
-    result = []
-    for index, article in enumerate(articles):
-        rows = [i for i, owner in enumerate(owners) if owner[0] == index]
-        result.append(ArticleFeatures(
-            article.id, vectors[rows[0]], unit(vectors[rows[1:]].mean(axis=0)),
-            content_terms(f"{article.title or ''}\n{article.text}"), day_number(article.published),
-            display_title(article.title, article.text, article.sentences), headline=bool(article.title)))
-    return result
+def article_features(articles, embedder, *, body_embedder=None, window_words: int = 180,
+                     max_windows: int = 4) -> list[ArticleFeatures]:
+    """Headline (or lead) vectors from ``embedder``; body vectors from
+    ``body_embedder`` over the whole text, or without one from ``embedder``
+    over up to ``max_windows`` windows (in the same call); terms; day."""
+    heads = [a.title or lead_text(a.text, a.sentences) for a in articles]
+    windows = [] if body_embedder else [window_texts(a.text, window_words, max_windows) for a in articles]
+    vectors = embedder.encode(heads + [w for ws in windows for w in ws])
+    if body_embedder is not None:
+        bodies = body_embedder.encode([a.text for a in articles])
+    else:
+        starts = np.r_[0, np.cumsum([len(ws) for ws in windows])] + len(articles)
+        bodies = [unit(vectors[starts[i]:starts[i + 1]].mean(axis=0)) for i in range(len(articles))]
+    return [ArticleFeatures(article.id, title, body, content_terms(f"{article.title or ''}\n{article.text}"),
+                            day_number(article.published),
+                            display_title(article.title, article.text, article.sentences), headline=bool(article.title))
+            for article, title, body in zip(articles, vectors[:len(articles)], bodies)]

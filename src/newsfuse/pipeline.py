@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import dedup
 from .cluster import ArticleFeatures, ClusterOptions, StoryIndex, article_features
@@ -82,7 +82,8 @@ def _remember_url(store: Store, pending: dict, article: Article) -> None:
 
 def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options = Options(),
            cluster_options: ClusterOptions = ClusterOptions(), embedder: Embedder | None = None,
-           progress: Progress = _no_progress, order: str = "time") -> IngestReport:
+           body_embedder: Embedder | None = None, progress: Progress = _no_progress,
+           order: str = "time") -> IngestReport:
     """Clean, deduplicate, embed, analyse and cluster items into the store,
     and bring the records of the stories they join up to date.
 
@@ -91,6 +92,10 @@ def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options
     transaction; the analysis runs in ``options.processes`` worker processes
     (one long-lived pool for the run) while this process, the single writer,
     embeds, clusters and stores.
+
+    Headlines are embedded by ``embedder`` (default: MiniLM) and bodies by
+    ``body_embedder``; by default the static model (static_embed.py), or,
+    when only ``embedder`` is given, that embedder over body windows.
     """
     if order not in ("time", "arrival"):
         raise ConfigError(f"unknown order {order!r}", hint="use 'time' or 'arrival'")
@@ -99,31 +104,37 @@ def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options
     pending = prepare(items, store, report, options, progress, order)
     report.seconds["read_clean"] = round(time.perf_counter() - started, 3)
     if pending:
-        embedder = embedder or MiniLMEmbedder(batch_size=options.embed_batch_size)
-        _store_and_cluster(pending, store, report, options, cluster_options, embedder, progress)
+        if embedder is None:
+            from .static_embed import StaticEmbedder
+
+            embedder = MiniLMEmbedder(batch_size=options.embed_batch_size)
+            body_embedder = body_embedder or StaticEmbedder()
+        embedders = (embedder, body_embedder)
+        _store_and_cluster(pending, store, report, options, cluster_options, embedders, progress)
     report.seconds["total"] = round(time.perf_counter() - started, 3)
     store.finish_run(run_id, report.as_dict())
     return report
 
 
-def _store_and_cluster(pending, store, report, options, cluster_options, embedder, progress) -> None:
-    index = open_story_index(store, cluster_options, embedder.dim)
+def _store_and_cluster(pending, store, report, options, cluster_options, embedders, progress) -> None:
+    index = open_story_index(store, cluster_options, embedders[0].dim)
     seconds, step = {"embed": 0.0, "analyze": 0.0, "records": 0.0}, options.batch_size
     batches = [pending[start:start + step] for start in range(0, len(pending), step)]
     analysed = _processed_batches([[p.article for p in b] for b in batches], options)
     cache, done = AlignmentCache(), 0
     with closing(analysed):
         for batch in batches:
-            done += _store_batch(batch, analysed, store, index, report, options, embedder, seconds, cache)
+            done += _store_batch(batch, analysed, store, index, report, options, embedders, seconds, cache)
             progress("cluster", done, len(pending))
     save_story_index(store, index)
     report.seconds.update({key: round(value, 3) for key, value in seconds.items() if value})
 
 
-def _store_batch(batch, analysed, store, index, report, options, embedder, seconds, cache) -> int:
+def _store_batch(batch, analysed, store, index, report, options, embedders, seconds, cache) -> int:
     """Embed, cluster and store one batch (one transaction); then update its stories' records."""
     articles = [p.article for p in batch]
-    features = _timed(seconds, "embed", article_features, articles, embedder,
+    embedder, body_embedder = embedders
+    features = _timed(seconds, "embed", article_features, articles, embedder, body_embedder=body_embedder,
                       window_words=options.embed_window_words, max_windows=options.embed_max_windows)
     processed = _timed(seconds, "analyze", next, analysed) if options.analyze else []
     with store.transaction():
@@ -216,6 +227,23 @@ def _process_stored(store: Store, ids: list[str], options: Options, progress: Pr
         progress(stage, done, len(ids))
 
 
+def _claims_of_stored(store: Store, ids: list[str], options: Options, progress: Progress) -> None:
+    """Claims, vectors and shingles of analysed articles that lack them (a
+    database from an older newsfuse), from their stored analyses: no parse."""
+    from .process import processed
+    from .records import Analysis
+
+    for start in range(0, len(ids), options.batch_size):
+        batch = ids[start:start + options.batch_size]
+        analyses = store.analyses(batch)
+        # analysis=None: the stored analysis stays as it is, with its own version
+        done = [replace(processed(stored_article(store.article(i)), Analysis.from_dict(analyses[i])), analysis=None)
+                for i in batch]
+        with store.transaction():
+            _put_processed(store, done, IngestReport())
+        progress("claims", start + len(batch), len(ids))
+
+
 def build_story_records(store: Store, story_ids: Iterable[str] | None = None, *, redo: bool = False,
                         options: Options = Options(), progress: Progress = _no_progress) -> int:
     """Bring the record (claims, summary, timeline) of every given live story
@@ -225,7 +253,7 @@ def build_story_records(store: Store, story_ids: Iterable[str] | None = None, *,
     records were built."""
     from .story_record import CLAIMS_VERSION, record_state
 
-    _process_stored(store, store.articles_without_claims(CLAIMS_VERSION), options, progress, "claims")
+    _claims_of_stored(store, store.articles_without_claims(CLAIMS_VERSION), options, progress)
     live = {s["id"] for s in store.stories()}
     wanted = sorted(live if story_ids is None else {store.resolve_story(s) for s in story_ids if s} & live)
     stale = [s for s in wanted if redo or record_state(store, s)[0] != "current"]

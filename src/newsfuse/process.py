@@ -31,16 +31,14 @@ class Processed:
 def load_models(nlp_batch_size: int = 16, shingle_words: int = 5, worker: bool = False) -> None:
     """Load spaCy and the static model in this process (a worker's initializer)."""
     from .analyze.nlp import load_nlp
-    from .static_embed import StaticEmbedder
 
     if worker:  # one thread each: the workers and the main process already share the cores
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1)
     load_nlp()
-    static = StaticEmbedder()
-    static.encode(["load"])  # the matrix is read (or distilled) now, not on the first article
-    _MODELS.update(static=static, nlp_batch_size=nlp_batch_size, shingle_words=shingle_words)
+    _MODELS.update(nlp_batch_size=nlp_batch_size, shingle_words=shingle_words)
+    _static().encode(["load"])  # the matrix is read (or distilled) now, not on the first article
 
 
 def process_batch(articles: list[Article]) -> list[Processed]:
@@ -79,6 +77,14 @@ def processed(article: Article, analysis: Analysis) -> Processed:
     from .dedup import shingle_hashes
 
     claims = extract_claims(article, analysis)
-    vectors = encode_claims(article.text, claims, _MODELS["static"])
+    vectors = encode_claims(article.text, claims, _static())
     return Processed(article.id, analysis, [c.as_dict() for c in claims], vectors.to_bytes(),
-                     shingle_hashes(article.text, _MODELS["shingle_words"]).tobytes())
+                     shingle_hashes(article.text, _MODELS.get("shingle_words", 5)).tobytes())
+
+
+def _static():
+    if "static" not in _MODELS:
+        from .static_embed import StaticEmbedder
+
+        _MODELS["static"] = StaticEmbedder()
+    return _MODELS["static"]

@@ -49,21 +49,27 @@ def _read_line(origin: str, line: bytes, label: str, options: Options, items: li
 
 
 def evaluate_clustering(path: Path, label: str, *, order: str = "time", options: Options = Options(),
-                        cluster_options: ClusterOptions = ClusterOptions(), embedder=None,
+                        cluster_options: ClusterOptions = ClusterOptions(), embedder=None, body_embedder=None,
                         strip: tuple[str, ...] = (), progress=None) -> dict:
     """Ingest the corpus into a temporary store and score its stories.
 
-    Items that cannot be ingested count as singleton stories, so skipping a
-    hard item never raises the score.
+    The ingest is a user's (cleaning, near-duplicates, store, vector index)
+    without the analysis and story records, which clustering does not read
+    and this does not score. Items that cannot be ingested count as singleton
+    stories, so skipping a hard item never raises the score.
     """
+    from dataclasses import replace
+
     from ..pipeline import ingest
+
+    options = replace(options, analyze=False, story_records=False)
 
     if order not in ("time", "file"):
         raise EvalError(f"unknown order {order!r}", hint="use --order time or --order file")
     items, gold = read_labelled(path, label, options, strip)
     with tempfile.TemporaryDirectory(prefix="newsfuse-eval-") as tmp, Store(Path(tmp) / "eval.db") as store:
         report = ingest(items, store, options=options, cluster_options=cluster_options, embedder=embedder,
-                        order="time" if order == "time" else "arrival", **({"progress": progress} if progress else {}))
+                        body_embedder=body_embedder, order="time" if order == "time" else "arrival", **({"progress": progress} if progress else {}))
         pred = _predicted(store, report.external_ids, list(gold))
     scores = clustering_scores(pred, gold)
     scores["n_skipped"] = len(report.skipped)

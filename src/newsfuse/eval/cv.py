@@ -28,10 +28,12 @@ class Labelled:
     published: str | None
 
 
-def labelled_features(path, label: str, embedder, options: Options = Options(), *,
+def labelled_features(path, label: str, embedder, options: Options = Options(), *, body_embedder=None,
                       strip: tuple[str, ...] = ()) -> list[Labelled]:
-    """Features of every ingestible record; ``strip`` drops metadata fields
-    (e.g. ``("title", "published")``) to test text-only robustness."""
+    """Features of every ingestible record, as ingest computes them
+    (``body_embedder``: see ``cluster.article_features``); ``strip`` drops
+    metadata fields (e.g. ``("title", "published")``) to test text-only
+    robustness."""
     items, gold = read_labelled(path, label, options, strip)
     articles, labels = [], []
     for item in items:
@@ -42,8 +44,8 @@ def labelled_features(path, label: str, embedder, options: Options = Options(), 
         except InputError:
             continue
         labels.append(gold[str(item.meta["id"])])
-    features = article_features(articles, embedder, window_words=options.embed_window_words,
-                                max_windows=options.embed_max_windows)
+    features = article_features(articles, embedder, body_embedder=body_embedder,
+                                window_words=options.embed_window_words, max_windows=options.embed_max_windows)
     return [Labelled(f, lab, a.published) for f, lab, a in zip(features, labels, articles)]
 
 
