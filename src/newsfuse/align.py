@@ -111,6 +111,11 @@ class AlignedClaim:
     slot: str | None = None
     values: list[SlotValue] = field(default_factory=list)  # for conflicting/updated, earliest first
     score: float = 1.0
+    pair: bool = False  # a second fact of a claim that is in another fact too
+    # what the record derives from this fact (its summary sentence, its stored
+    # form), kept until the fact changes: a grown story's untouched facts
+    # are not derived again
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def speakers(self) -> list[str]:
@@ -169,7 +174,11 @@ class StoryAlignment:
         self.copy_links: list[tuple[str, str]] = []
         self.roots: dict[str, str] = {}
         self._status: dict[int, AlignedClaim] = {}
-        self._whole = np.zeros((0, 0), dtype=np.float32)
+        self._whole = _Rows()  # claim number -> whole-claim vector
+        self._windows = _Rows()  # every claim's window vectors, claim after claim
+        self._window_start: list[int] = []  # claim number -> its first row in _windows
+        self._window_count: list[int] = []
+        self._keys: list[_Keys] = []
         self._lexical: dict[tuple, list[int]] = {}
         self._number: dict[tuple, int] = {}  # claim key -> claim number
         self._next_fact = 0
@@ -200,10 +209,13 @@ class StoryAlignment:
             self.claims.append(claim)
             self.owner.append((number, index))
             self._number[claim.key] = start + index
+            self._keys.append(_Keys.of(claim))
             for key in _lexical_keys(claim):
                 self._lexical.setdefault(key, []).append(start + index)
-        whole = article.vectors.whole
-        self._whole = whole if start == 0 else np.vstack([self._whole, whole])
+        self._whole.extend(article.vectors.whole)
+        first_window = self._windows.extend(article.vectors.windows)
+        self._window_start += (first_window + article.vectors.starts).tolist()
+        self._window_count += article.vectors.counts.tolist()
 
     def _new_fact(self, members: list[int], score: float = 1.0, pair: bool = False) -> int:
         fact_id, self._next_fact = self._next_fact, self._next_fact + 1
@@ -221,14 +233,17 @@ class StoryAlignment:
         """Exact scores of each new claim with its candidate story claims."""
         if not new:
             return {}
-        similar = self._whole[first:] @ self._whole[:first].T
+        whole = self._whole.array
+        similar = whole[first:] @ whole[:first].T
         keep = min(CANDIDATES, first)
         nearest = np.argpartition(-similar, keep - 1, axis=1)[:, :keep]
         scores = {}
         for row, claim in enumerate(new):
-            candidates = set(nearest[row].tolist()) | self._lexical_candidates(claim, first)
-            for other, value in zip(sorted(candidates), self._pair_scores(claim, sorted(candidates))):
-                scores[claim, other] = value
+            others = sorted(set(nearest[row].tolist()) | self._lexical_candidates(claim, first))
+            best = self._best_windows(claim, others)
+            for other, window, sentence in zip(others, best, similar[row, others]):
+                scores[claim, other] = float(window + SENTENCE_WEIGHT * sentence) + \
+                    _bonus(self._keys[claim], self._keys[other])
         return scores
 
     def _lexical_candidates(self, claim: int, first: int) -> set[int]:
@@ -239,21 +254,15 @@ class StoryAlignment:
             found.update([o for o in self._lexical.get(key, []) if o < first][-CANDIDATES:])
         return found
 
-    def _pair_scores(self, claim: int, others: list[int]) -> list[float]:
-        mine = self._windows(claim)
-        theirs = [self._windows(o) for o in others]
-        cos = mine @ np.vstack(theirs).T
-        starts = np.r_[0, np.cumsum([len(t) for t in theirs])[:-1]]
-        best = np.maximum.reduceat(cos.max(axis=0), starts)
-        whole = self._whole[others] @ self._whole[claim]
-        return [float(b + SENTENCE_WEIGHT * w) + _bonus(self.claims[claim], self.claims[o])
-                for b, w, o in zip(best, whole, others)]
-
-    def _windows(self, claim: int) -> np.ndarray:
-        article, index = self.owner[claim]
-        vectors = self.articles[article].vectors
-        start = int(vectors.starts[index])
-        return vectors.windows[start:start + int(vectors.counts[index])]
+    def _best_windows(self, claim: int, others: list[int]) -> np.ndarray:
+        """The best window cosine of ``claim`` with each of ``others``."""
+        windows = self._windows.array
+        start, count = self._window_start[claim], self._window_count[claim]
+        starts, counts = np.array([self._window_start[o] for o in others]), [self._window_count[o] for o in others]
+        offsets = np.r_[0, np.cumsum(counts)[:-1]]
+        rows = np.repeat(starts - offsets, counts) + np.arange(sum(counts))  # the others' window rows
+        cos = windows[start:start + count] @ windows[rows].T
+        return np.maximum.reduceat(cos.max(axis=0), offsets)
 
     # ---- links and facts ------------------------------------------------------
 
@@ -270,10 +279,11 @@ class StoryAlignment:
             return [self._new_fact(sorted([claim, other]), score)]
         if mine == theirs:
             return []
-        members = (self.facts_by_id[mine].members if mine is not None else [claim]) + \
-                  (self.facts_by_id[theirs].members if theirs is not None else [other])
-        if len({self.owner[m][0] for m in members}) < len(members):  # two claims of one article
-            return [self._new_fact(sorted([claim, other]), score, pair=True)]
+        ours = self.facts_by_id[mine].members if mine is not None else [claim]
+        their = self.facts_by_id[theirs].members if theirs is not None else [other]
+        if len({self.owner[m][0] for m in ours + their}) < len(ours) + len(their):  # two claims of one article
+            return self._pair(claim, other, ours, their, score)
+        members = ours + their
         target = theirs if theirs is not None else mine
         fact = self.facts_by_id[target]
         fact.members, fact.score = sorted(members), min(fact.score, score)
@@ -284,6 +294,17 @@ class StoryAlignment:
             self.home[member] = target
         return [target]
 
+    def _pair(self, claim: int, other: int, ours: list[int], their: list[int], score: float) -> list[int]:
+        """A fact of the two claims alone when one of them states a second
+        fact: the other's article already has a claim in its fact ("a
+        sentence holds several facts"). Two facts that merely share other
+        reports (large stories hold many facts about one scene) stay apart,
+        and the link is dropped: each claim keeps its own fact."""
+        articles = {self.owner[m][0] for m in ours}, {self.owner[m][0] for m in their}
+        if self.owner[other][0] in articles[0] or self.owner[claim][0] in articles[1]:
+            return [self._new_fact(sorted([claim, other]), score, pair=True)]
+        return []
+
     def facts(self) -> list[AlignedClaim]:
         """The story's facts, in the order of their first claim."""
         order = sorted(self.facts_by_id, key=lambda f: (self.facts_by_id[f].members[0], f))
@@ -292,9 +313,17 @@ class StoryAlignment:
     def fact_ids(self) -> list[int]:
         return sorted(self.facts_by_id, key=lambda f: (self.facts_by_id[f].members[0], f))
 
+    def lead_keys(self, sentences: int) -> set:
+        """Keys of each article's first ``sentences`` claims (its lead)."""
+        return {c.key for a in self.articles for c in a.claims[:sentences]}
+
+    def member_keys(self, fact: AlignedClaim) -> list[list]:
+        """Each claim of a fact as [article id, claim index in its article]."""
+        return [[c.article_id, self.owner[self._number[c.key]][1]] for c in fact.claims]
+
     def whole_vector(self, claim: Claim) -> np.ndarray:
         """The stored unit vector of one of the story's claims."""
-        return self._whole[self._number[claim.key]]
+        return self._whole.array[self._number[claim.key]]
 
     # ---- saving and restoring ---------------------------------------------------
 
@@ -368,7 +397,7 @@ class StoryAlignment:
         outlets = list(dict.fromkeys(self.roots[c.article_id] for c in members))
         aligned = AlignedClaim(members, "corroborated" if len(outlets) > 1 else "single-source",
                                all(c.attributed for c in members), len(outlets), outlets,
-                               _collapsed(members, self.roots), score=fact.score)
+                               _collapsed(members, self.roots), score=fact.score, pair=fact.pair)
         if len(outlets) > 1:
             self._mark_disagreement(aligned, fact.members)
         return aligned
@@ -423,16 +452,62 @@ def _collapsed(members: list[Claim], roots: dict[str, str]) -> dict[str, str]:
     return collapsed
 
 
+class _Rows:
+    """A matrix that grows by rows, with room kept ahead so a story's growth
+    does not copy its stored vectors on every article."""
+
+    def __init__(self):
+        self._data, self._size = np.zeros((0, 0), dtype=np.float32), 0
+
+    @property
+    def array(self) -> np.ndarray:
+        return self._data[:self._size]
+
+    def __len__(self) -> int:
+        return self._size
+
+    def extend(self, rows: np.ndarray) -> int:
+        """Append rows; the index of the first."""
+        first = self._size
+        if not len(rows):
+            return first
+        if first + len(rows) > len(self._data):
+            grown = np.zeros((max(2 * len(self._data), first + len(rows), 64), rows.shape[1]), dtype=np.float32)
+            if first:
+                grown[:first] = self._data[:first]
+            self._data = grown
+        self._data[first:first + len(rows)] = rows
+        self._size += len(rows)
+        return first
+
+
 # ---- bonuses -------------------------------------------------------------------
 
-def _bonus(a: Claim, b: Claim) -> float:
-    entities_a, entities_b = _story_keys(a.entities), _story_keys(b.entities)
-    people_a, people_b = _story_keys(a.persons), _story_keys(b.persons)
-    value = ENTITY_BONUS * min(len(entities_a & entities_b), ENTITY_BONUS_CAP)
-    value += PERSON_BONUS * len(people_a & people_b) / max(min(len(people_a), len(people_b)), 1)
-    value += PHRASE_BONUS * bool(set(a.phrases) & set(b.phrases))
-    value += NUMBER_BONUS * bool(_telling_numbers(a) & _telling_numbers(b))
-    if _other_speaker(a, b) or _other_month(a, b):
+@dataclass(frozen=True)
+class _Keys:
+    """What the bonuses compare, read once per claim."""
+
+    entities: frozenset
+    persons: frozenset
+    phrases: frozenset
+    numbers: frozenset
+    months: frozenset
+    speaker: str | None  # only for a claim that is someone's words
+
+    @classmethod
+    def of(cls, claim: Claim) -> _Keys:
+        return cls(frozenset(_story_keys(claim.entities)), frozenset(_story_keys(claim.persons)),
+                   frozenset(claim.phrases), frozenset(_telling_numbers(claim)),
+                   frozenset(d[:7] for d in claim.dates if len(d) >= 7),
+                   claim.speaker if claim.attributed else None)
+
+
+def _bonus(a: _Keys, b: _Keys) -> float:
+    value = ENTITY_BONUS * min(len(a.entities & b.entities), ENTITY_BONUS_CAP)
+    value += PERSON_BONUS * len(a.persons & b.persons) / max(min(len(a.persons), len(b.persons)), 1)
+    value += PHRASE_BONUS * bool(a.phrases & b.phrases) + NUMBER_BONUS * bool(a.numbers & b.numbers)
+    # quotes of two different people, or dates months apart: two facts, however alike the words
+    if (a.speaker and b.speaker and a.speaker != b.speaker) or (a.months and b.months and not a.months & b.months):
         value -= MISMATCH_PENALTY
     return value
 
@@ -450,17 +525,6 @@ def _telling_numbers(claim: Claim) -> set[float]:
     """Numbers two outlets rarely share by chance ("129 people on board" /
     "which had 129 people on board")."""
     return {q.value for q in claim.numbers if q.value >= MIN_TELLING_NUMBER}
-
-
-def _other_speaker(a: Claim, b: Claim) -> bool:
-    """Two quotes from different people are two facts, however alike the words."""
-    return bool(a.attributed and b.attributed and a.speaker and b.speaker and a.speaker != b.speaker)
-
-
-def _other_month(a: Claim, b: Claim) -> bool:
-    """Dated months apart: another occasion ("met in February" vs "meet on Thursday")."""
-    months_a, months_b = ({d[:7] for d in c.dates if len(d) >= 7} for c in (a, b))
-    return bool(months_a and months_b and not months_a & months_b)
 
 
 # ---- slots -------------------------------------------------------------------

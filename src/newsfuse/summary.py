@@ -42,10 +42,12 @@ _DANGLING = re.compile(r"^(?:he|she|it|they|his|her|its|their|this|that|these|th
 MIN_WORDS, MAX_WORDS = 6, 60
 
 
-def summarize(facts: list[AlignedClaim], vector_of, *, limit: int = MAX_SUMMARY) -> list[dict]:
+def summarize(facts: list[AlignedClaim], vector_of, *, limit: int = MAX_SUMMARY, lead: set | None = None
+              ) -> list[dict]:
     """Up to ``limit`` summary sentences, most corroborated and most central
-    first (``vector_of(claim)``: the claim's stored unit vector)."""
-    lead = _lead_claims(facts)
+    first (``vector_of(claim)``: the claim's stored unit vector; ``lead``:
+    the keys of the articles' first sentences, when the caller knows them)."""
+    lead = _lead_claims(facts) if lead is None else lead
     ranked = _candidates(facts, lead)
     if not ranked:
         return []
@@ -77,7 +79,14 @@ def _candidates(facts: list[AlignedClaim], lead: set) -> list[tuple[AlignedClaim
 
 def _representative(fact: AlignedClaim, lead: set) -> Claim | None:
     """The fact's clearest sentence: standalone, in a lead if possible; for an
-    update, the latest value."""
+    update, the latest value. Kept with the fact: a fact is rebuilt when its
+    claims change, and whether a claim is in its article's lead never does."""
+    if "representative" not in fact.cache:
+        fact.cache["representative"] = _clearest(fact, lead)
+    return fact.cache["representative"]
+
+
+def _clearest(fact: AlignedClaim, lead: set) -> Claim | None:
     if fact.status == "updated" and fact.values:
         latest = fact.values[-1].claim
         return latest if _standalone(latest) else None
@@ -125,16 +134,22 @@ MAX_TIMELINE = 30
 _DAY_OR_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
-def timeline(facts: list[AlignedClaim]) -> list[dict]:
+def timeline(facts: list[AlignedClaim], *, lead: set | None = None) -> list[dict]:
     """Dated facts in date order: the date a sentence gives (not when the
     article was published), the words it is written as, the fact's outlets.
     A sentence with several dates is placed at its first."""
-    lead = _lead_claims(facts)
-    entries = [entry for fact in facts for entry in [_dated_claim(fact, lead)] if entry]
+    lead = _lead_claims(facts) if lead is None else lead
+    entries = [entry for fact in facts for entry in [_dated(fact, lead)] if entry]
     entries.sort(key=lambda e: (-e[0].independent_sources, e[2]))
     kept = _one_per_sentence(entries[:MAX_TIMELINE])
     return [{"date": date, "written": written, **_sentence_view(fact, claim)}
             for fact, claim, date, written in sorted(kept, key=lambda e: e[2])]
+
+
+def _dated(fact: AlignedClaim, lead: set) -> tuple | None:
+    if "dated" not in fact.cache:
+        fact.cache["dated"] = _dated_claim(fact, lead)
+    return fact.cache["dated"]
 
 
 def _dated_claim(fact: AlignedClaim, lead: set) -> tuple | None:

@@ -309,8 +309,12 @@ class Store:
     # -- story records --------------------------------------------------------
 
     def put_story_record(self, story_id: str, version: int, source_key: str, data: dict) -> None:
+        self.put_story_record_json(story_id, version, source_key, json.dumps(data, ensure_ascii=False))
+
+    def put_story_record_json(self, story_id: str, version: int, source_key: str, data: str) -> None:
+        """The record already encoded as JSON text."""
         self.db.execute("INSERT OR REPLACE INTO story_records VALUES (?, ?, ?, ?, ?)",
-                        (story_id, version, source_key, json.dumps(data, ensure_ascii=False), now()))
+                        (story_id, version, source_key, data, now()))
 
     def story_record_key(self, story_id: str) -> tuple[int, str] | None:
         """(version, source_key) of the stored record, without reading the record itself."""
