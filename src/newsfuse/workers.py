@@ -95,14 +95,21 @@ def _in_pool(function, items, processes, initializer, initargs, chunk, prefetch)
                                initializer=_start_worker, initargs=(initializer, initargs))
     chunks = _chunks(items, chunk)
     try:
-        in_flight = deque(pool.submit(_run_chunk, function, *c) for c in itertools.islice(chunks, processes * prefetch))
+        in_flight = deque(_submit(pool, function, c) for c in itertools.islice(chunks, processes * prefetch))
         while in_flight:
             results = _result(in_flight.popleft())
             # Refill before yielding, so the workers keep busy while the caller works.
-            in_flight.extend(pool.submit(_run_chunk, function, *c) for c in itertools.islice(chunks, 1))
+            in_flight.extend(_submit(pool, function, c) for c in itertools.islice(chunks, 1))
             yield from results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(pool: ProcessPoolExecutor, function: Callable, chunk: tuple[int, list]) -> Future:
+    try:
+        return pool.submit(_run_chunk, function, *chunk)
+    except BrokenProcessPool as exc:  # a worker died before this chunk could be sent
+        raise _died() from exc
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[tuple[int, list]]:
@@ -120,8 +127,12 @@ def _result(future: Future) -> list:
         raise WorkerError(f"a worker process could not start: {exc}", code="NF306",
                           hint="run with one process (NEWSFUSE_PROCESSES=1) to see the error in full") from None
     except BrokenProcessPool as exc:
-        raise WorkerError("a worker process died (killed, out of memory, or a crash in native code)",
-                          hint="check memory use and the system log, or run with NEWSFUSE_PROCESSES=1") from exc
+        raise _died() from exc
+
+
+def _died() -> WorkerError:
+    return WorkerError("a worker process died (killed, out of memory, or a crash in native code)",
+                       hint="check memory use and the system log, or run with NEWSFUSE_PROCESSES=1")
 
 
 # --- in the worker processes ------------------------------------------------
