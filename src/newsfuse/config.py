@@ -69,5 +69,8 @@ class Options:
             raise ConfigError("copy_containment must be in (0, 1]", hint="0.5 is the shipped default")
         if not 0 < self.near_dup_jaccard <= 1:
             raise ConfigError("near_dup_jaccard must be in (0, 1]", hint="0.5 is the shipped default")
+        if self.processes is not None and self.processes < 1:
+            raise ConfigError(f"processes must be at least 1, not {self.processes}",
+                              hint="1 analyses in this process; leave it unset for the default")
         if self.minhash_perm % self.minhash_bands:
             raise ConfigError("minhash_perm must be a multiple of minhash_bands")

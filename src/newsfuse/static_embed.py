@@ -71,11 +71,10 @@ class StaticEmbedder:
     def pooled(self, id_lists: list[list[int]]) -> np.ndarray:
         """Unit mean vector of each list of piece ids (zeros for an empty list)."""
         self._load()
-        lengths = np.array([len(ids) for ids in id_lists])
-        flat = np.fromiter((i for ids in id_lists for i in ids), dtype=np.int64, count=int(lengths.sum()))
         sums = np.zeros((len(id_lists), self.dim), dtype=np.float32)
-        rows = np.repeat(np.arange(len(id_lists)), lengths)
-        np.add.at(sums, rows, self._matrix[flat].astype(np.float32))
+        for row, ids in enumerate(id_lists):  # one gather per text: no pieces-by-384 temporary for a batch
+            if ids:
+                sums[row] = self._matrix[ids].sum(axis=0, dtype=np.float32)
         return _unit_rows(sums)
 
     def span_vectors(self, encoding, spans: list[tuple[int, int]]) -> np.ndarray:
