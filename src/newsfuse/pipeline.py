@@ -106,8 +106,11 @@ def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options
     if pending:
         if embedder is None:
             from .static_embed import StaticEmbedder
+            from .workers import default_processes
 
-            embedder = MiniLMEmbedder(batch_size=options.embed_batch_size)
+            # with analysis workers on the other cores, a second torch thread here only contends
+            workers = options.analyze and (options.processes or default_processes()) > 1
+            embedder = MiniLMEmbedder(batch_size=options.embed_batch_size, threads=1 if workers else None)
             body_embedder = body_embedder or StaticEmbedder()
         embedders = (embedder, body_embedder)
         _store_and_cluster(pending, store, report, options, cluster_options, embedders, progress)

@@ -37,6 +37,7 @@ from collections.abc import Iterable, Sequence
 
 from ..records import Event, Span
 from . import plover_lexicon as lex
+from .nlp import ents_within
 from .plover_lexicon import word_set
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -416,8 +417,9 @@ def _span(tokens) -> Span:
 
 def actor_name(tokens) -> str:
     """The actor without titles or determiners: its best named entity, else the phrase."""
+    ents = ents_within(tokens)
     for label in LABEL_PREFERENCE:
-        for ent in tokens.ents:
+        for ent in ents:
             if ent.label_ == label:
                 return _strip_the(ent.text)
     return _strip_the(tokens.text)

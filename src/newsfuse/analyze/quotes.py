@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..records import Quote, Span
+from .nlp import doc_ents
 from .quotes_model import (
     ROLES,
     argument_candidates,
@@ -226,7 +227,7 @@ def _person_names(doc) -> dict[str, str]:
     a last name wins over a first name."""
     by_last: dict[str, str] = {}
     by_first: dict[str, str] = {}  # family name first: "Xi" → "Xi Jinping"
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         name = _clean_name(ent)
         if ent.label_ == "PERSON" and " " in name:
             by_last.setdefault(name.split()[-1].lower(), name)
@@ -255,7 +256,7 @@ def _speaker(doc, attribution: Attribution, names: dict[str, str], previous) -> 
 
 def _named_speaker(doc, attribution: Attribution, head, names: dict[str, str]) -> str | None:
     start, end = attribution.source[0][0], attribution.source[-1][1]
-    ents = [e for e in doc.ents if e.start_char >= start and e.end_char <= end
+    ents = [e for e in doc_ents(doc) if e.start_char >= start and e.end_char <= end
             and e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
     own = [e for e in ents if e.start <= head.i < e.end] or [e for e in ents if e.label_ == "PERSON"][-1:]
     if own:
@@ -282,5 +283,5 @@ def _antecedent(doc, attribution: Attribution, previous) -> str | None:
     if previous is not None and sentence - previous[1] < 120:
         return previous[0]
     start = attribution.source[0][0]
-    persons = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= start]
+    persons = [e for e in doc_ents(doc) if e.label_ == "PERSON" and e.end_char <= start]
     return _clean_name(persons[-1]) if persons else None
