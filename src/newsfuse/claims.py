@@ -55,7 +55,10 @@ class Claim:
         return (self.article_id, self.span.start, self.span.end)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}  # shallow: asdict deep-copies
+        data["span"], data["quoted"] = asdict(self.span), asdict(self.quoted) if self.quoted else None
+        data["numbers"] = [{"value": q.value, "slot": q.slot, "span": asdict(q.span)} for q in self.numbers]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Claim:

@@ -122,10 +122,9 @@ class LinearModel:
         self.classes, self.bias, self.weights = classes, bias, weights
 
     def probabilities(self, features: list[str]) -> list[float]:
-        scores = list(self.bias)
-        for feature in features:
-            for k, w in enumerate(self.weights.get(feature, ())):
-                scores[k] += w
+        rows = [self.weights[f] for f in features if f in self.weights]
+        # class by class over the known features' weights (zip and sum run in C: called ~500x an article)
+        scores = [b + sum(column) for b, column in zip(self.bias, zip(*rows))] if rows else list(self.bias)
         if len(self.classes) == 2 and len(scores) == 1:
             p = 1.0 / (1.0 + math.exp(-scores[0]))
             return [1.0 - p, p]
