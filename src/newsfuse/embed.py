@@ -40,6 +40,10 @@ class MiniLMEmbedder:
             self._model = self._load()
         return self._model
 
+    def load(self) -> None:
+        """Load the model now rather than at the first encode."""
+        self.encode(["load"])
+
     def _load(self):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -55,8 +59,6 @@ class MiniLMEmbedder:
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()  # no weight-loading bars on stderr
-        if self.threads:
-            torch.set_num_threads(self.threads)
         try:
             return SentenceTransformer(str(get_model_path()), device="cpu")
         except Exception as exc:  # foreign loader errors: many types
@@ -66,6 +68,10 @@ class MiniLMEmbedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self.threads:  # here, not at load: the setting holds for the thread that encodes
+            import torch
+
+            torch.set_num_threads(self.threads)
         vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
                                     convert_to_numpy=True, show_progress_bar=False)
         return vectors.astype(np.float32)

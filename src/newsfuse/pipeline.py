@@ -125,21 +125,24 @@ def _store_and_cluster(pending, store, report, options, cluster_options, embedde
     batches = [pending[start:start + step] for start in range(0, len(pending), step)]
     analysed = _processed_batches([[p.article for p in b] for b in batches], options)
     cache, done = AlignmentCache(), 0
+    loading = _load_in_background(embedders[0])  # while the analysis workers start and load theirs
     with closing(analysed):
         for batch in batches:
-            done += _store_batch(batch, analysed, store, index, report, options, embedders, seconds, cache)
+            done += _store_batch(batch, analysed, store, index, report, options, embedders, seconds, cache,
+                                 loading)
             progress("cluster", done, len(pending))
     save_story_index(store, index)
     report.seconds.update({key: round(value, 3) for key, value in seconds.items() if value})
 
 
-def _store_batch(batch, analysed, store, index, report, options, embedders, seconds, cache) -> int:
+def _store_batch(batch, analysed, store, index, report, options, embedders, seconds, cache, loading) -> int:
     """Embed, cluster and store one batch (one transaction); then update its stories' records."""
     articles = [p.article for p in batch]
     embedder, body_embedder = embedders
+    processed = _timed(seconds, "analyze", next, analysed) if options.analyze else []
+    loading.join()  # the model is loaded (or its error is ready to be raised by the encode below)
     features = _timed(seconds, "embed", article_features, articles, embedder, body_embedder=body_embedder,
                       window_words=options.embed_window_words, max_windows=options.embed_max_windows)
-    processed = _timed(seconds, "analyze", next, analysed) if options.analyze else []
     with store.transaction():
         for item, feature in zip(batch, features):
             _add_article(item, feature, store, index, report, options, embedder.name)
@@ -149,6 +152,22 @@ def _store_batch(batch, analysed, store, index, report, options, embedders, seco
         stories = {store.story_of_article(a.id) for a in articles}
         _timed(seconds, "records", update_records, store, stories, cache=cache, report=report)
     return len(batch)
+
+
+def _load_in_background(embedder):
+    """Start loading the embedding model (an embedder with a ``load`` method)
+    on a thread; a failure there shows again, with its error, at the first
+    encode."""
+    import threading
+
+    def warm() -> None:
+        try:
+            getattr(embedder, "load", lambda: None)()
+        except Exception:  # reported by the first real encode
+            pass
+    thread = threading.Thread(target=warm, daemon=True)
+    thread.start()
+    return thread
 
 
 def _processed_batches(batches: list[list[Article]], options: Options):
