@@ -247,3 +247,15 @@ def test_two_worker_processes_store_what_one_process_stores(tmp_path, bow):
                                     " JOIN analyses n USING (article_id) ORDER BY c.article_id").fetchall()
             stored.append([tuple(r) for r in rows])
     assert len(stored[0]) == len(items) >= 6 and stored[0] == stored[1]
+
+
+def test_the_static_model_is_distilled_once_and_read_back_from_the_cache(tmp_path, monkeypatch, static):
+    import newsfuse.static_embed as module
+
+    static.encode(["load"])
+    monkeypatch.setenv("NEWSFUSE_CACHE", str(tmp_path))
+    monkeypatch.setattr(module, "distill", lambda: static._matrix)  # the session's matrix stands in
+    first = module.StaticEmbedder().encode(["Xi met Putin in Samarkand."])
+    monkeypatch.setattr(module, "distill", lambda: pytest.fail("distilled again"))
+    again = module.StaticEmbedder().encode(["Xi met Putin in Samarkand."])
+    assert list(tmp_path.glob("static-minilm-*.npy")) and np.allclose(first, again)

@@ -121,10 +121,13 @@ def _cached_matrix() -> np.ndarray:
         except (OSError, ValueError):
             pass  # a torn or foreign file: distil again
     matrix = distill()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp.npy")
-    np.save(partial, matrix)
-    partial.replace(path)  # atomic: a concurrent reader never sees half a file
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(partial, matrix)
+        partial.replace(path)  # atomic: a concurrent reader never sees half a file
+    except OSError:  # a read-only home: distil again next time rather than fail
+        pass
     return matrix
 
 
