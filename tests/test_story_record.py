@@ -193,7 +193,7 @@ def test_a_record_fed_one_article_at_a_time_equals_the_record_built_at_once(tmp_
         ids = [r["id"] for r in store.db.execute("SELECT id FROM articles ORDER BY seq")]
         assert len(ids) == report.ingested == 6
         added, real_add = [], StoryAlignment.add
-        monkeypatch.setattr(StoryAlignment, "add", lambda self, a: (added.append(a.article_id), real_add(self, a)))
+        monkeypatch.setattr(StoryAlignment, "add", lambda self, a: (added.append(a.article_id), real_add(self, a))[1])
         cache = AlignmentCache()
         for k in range(1, len(ids) + 1):
             with store.transaction():

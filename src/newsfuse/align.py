@@ -182,6 +182,7 @@ class StoryAlignment:
         self._lexical: dict[tuple, list[int]] = {}
         self._number: dict[tuple, int] = {}  # claim key -> claim number
         self._next_fact = 0
+        self._removed: set[int] = set()
 
     @property
     def article_ids(self) -> list[str]:
@@ -189,16 +190,20 @@ class StoryAlignment:
 
     # ---- growing ------------------------------------------------------------
 
-    def add(self, article: ArticleClaims) -> None:
-        """Fold one more article in: link its claims, update the facts they touch."""
-        first = len(self.claims)
+    def add(self, article: ArticleClaims) -> tuple[set[int], set[int]]:
+        """Fold one more article in: link its claims, update the facts they
+        touch. Returns the ids of the facts made or changed, and of those
+        merged away."""
+        first, self._removed = len(self.claims), set()
         self._append(article)
         new = list(range(first, len(self.claims)))
         touched = set(self._link(new, self._scored(new, first)) if first else [])
         touched |= {self._new_fact([c]) for c in new if c not in self.home and c not in self.paired}
         touched |= self._update_copies(article)
-        for fact_id in touched & self.facts_by_id.keys():
+        changed = touched & self.facts_by_id.keys()
+        for fact_id in changed:
             self._status[fact_id] = self._aligned(self.facts_by_id[fact_id])
+        return changed, self._removed - changed
 
     def _append(self, article: ArticleClaims) -> None:
         number = len(self.articles)
@@ -290,6 +295,7 @@ class StoryAlignment:
         if mine is not None and theirs is not None:
             del self.facts_by_id[mine]
             self._status.pop(mine, None)
+            self._removed.add(mine)
         for member in members:
             self.home[member] = target
         return [target]
@@ -312,6 +318,13 @@ class StoryAlignment:
 
     def fact_ids(self) -> list[int]:
         return sorted(self.facts_by_id, key=lambda f: (self.facts_by_id[f].members[0], f))
+
+    def fact(self, fact_id: int) -> AlignedClaim:
+        return self._status[fact_id]
+
+    def first_claim(self, fact_id: int) -> int:
+        """The number of a fact's first claim (facts are ordered by it, then by id)."""
+        return self.facts_by_id[fact_id].members[0]
 
     def lead_keys(self, sentences: int) -> set:
         """Keys of each article's first ``sentences`` claims (its lead)."""

@@ -17,8 +17,9 @@ says whether it is current, stale or missing.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 
 import numpy as np
 
@@ -65,16 +66,60 @@ class AlignmentCache:
     def __init__(self, capacity: int = 256):
         self.capacity, self.items = capacity, OrderedDict()
 
-    def get(self, story_id: str) -> tuple[list, StoryAlignment] | None:
+    def get(self, story_id: str) -> tuple[list, _Growing] | None:
         if story_id in self.items:
             self.items.move_to_end(story_id)
         return self.items.get(story_id)
 
-    def put(self, story_id: str, built_from: list, alignment: StoryAlignment) -> None:
-        self.items[story_id] = (built_from, alignment)
+    def put(self, story_id: str, built_from: list, growing: _Growing) -> None:
+        self.items[story_id] = (built_from, growing)
         self.items.move_to_end(story_id)
         while len(self.items) > self.capacity:
             self.items.popitem(last=False)
+
+
+class _Growing:
+    """A story's alignment with what its record ranks (summary candidates,
+    timeline entries, counts by status), kept current fact by fact: an
+    update touches the facts the new article changed, not every fact."""
+
+    def __init__(self, alignment: StoryAlignment):
+        self.alignment, self.lead, self.counts = alignment, set(), Counter()
+        self.status: dict[int, str] = {}
+        self.summary: dict[int, tuple] = {}
+        self.timeline: dict[int, tuple] = {}
+        self._note(alignment.articles)
+        self._refresh(set(alignment.facts_by_id), set())
+
+    def add(self, article: ArticleClaims) -> None:
+        changed, removed = self.alignment.add(article)
+        self._note([article])
+        self._refresh(changed, removed)
+
+    def _note(self, articles: list[ArticleClaims]) -> None:
+        from .summary import LEAD_SENTENCES
+
+        self.lead |= {c.key for a in articles for c in a.claims[:LEAD_SENTENCES]}
+
+    def _refresh(self, changed: set[int], removed: set[int]) -> None:
+        from .summary import summary_key, timeline_key
+
+        for fact_id in changed | removed:
+            self._drop(fact_id)
+        for fact_id in changed:
+            fact, order = self.alignment.fact(fact_id), (self.alignment.first_claim(fact_id), fact_id)
+            self.status[fact_id] = fact.status
+            self.counts[fact.status] += 1
+            for ranks, key in ((self.summary, summary_key(fact, self.lead)),
+                               (self.timeline, timeline_key(fact, self.lead))):
+                if key is not None:
+                    ranks[fact_id] = (*key, *order)  # ties in the facts' order, as a stable sort keeps them
+
+    def _drop(self, fact_id: int) -> None:
+        if fact_id in self.status:
+            self.counts[self.status.pop(fact_id)] -= 1
+        self.summary.pop(fact_id, None)
+        self.timeline.pop(fact_id, None)
 
 
 def update_story_record(store: Store, story_id: str, *, cache: AlignmentCache | None = None,
@@ -82,17 +127,16 @@ def update_story_record(store: Store, story_id: str, *, cache: AlignmentCache | 
     """Bring one live story's record up to date (inside the caller's transaction)."""
     keys = store.story_article_keys(story_id)
     built_from = _key_rows(keys)
-    alignment, done = (None, 0) if redo else _resume(store, story_id, built_from, cache)
-    alignment = alignment or StoryAlignment(copy_containment=copy_containment)
+    growing, done = (None, 0) if redo else _resume(store, story_id, built_from, cache)
+    growing = growing or _Growing(StoryAlignment(copy_containment=copy_containment))
     aligned = [k for k in keys[done:] if k["claims"] == CLAIMS_VERSION]
-    with _blas_threads(1):
-        for article in _article_claims(store, aligned):
-            alignment.add(article)
     with _blas_threads(1):  # small matrix products: thread hand-offs cost more than they save
-        data = _record_data(alignment, built_from)
+        for article in _article_claims(store, aligned):
+            growing.add(article)
+        data = _record_data(growing, built_from)
     store.put_story_record_json(story_id, RECORD_VERSION, _hashed(built_from), data)
     if cache is not None:
-        cache.put(story_id, built_from, alignment)
+        cache.put(story_id, built_from, growing)
 
 
 def _blas_threads(limit: int):
@@ -111,7 +155,7 @@ _CONTROLLER = None
 
 
 def _resume(store: Store, story_id: str, built_from: list, cache: AlignmentCache | None
-            ) -> tuple[StoryAlignment | None, int]:
+            ) -> tuple[_Growing | None, int]:
     """The alignment of a prefix of the story's articles, and how many it covers."""
     cached = cache.get(story_id) if cache is not None else None
     # the cache holds the newest state unless another writer stored a newer record since
@@ -127,7 +171,7 @@ def _resume(store: Store, story_id: str, built_from: list, cache: AlignmentCache
     articles = _article_claims(store, [{"id": row[0]} for row in before if row[3] == CLAIMS_VERSION])
     facts = [{"members": [m[:2] for m in f["members"]], "score": f["score"], "pair": f["pair"]}
              for f in stored["data"]["facts"]]
-    return StoryAlignment.restore(articles, facts, stored["data"]["copy_links"]), len(before)
+    return _Growing(StoryAlignment.restore(articles, facts, stored["data"]["copy_links"])), len(before)
 
 
 def _article_claims(store: Store, keys: list[dict]) -> list[ArticleClaims]:
@@ -140,17 +184,23 @@ def _article_claims(store: Store, keys: list[dict]) -> list[ArticleClaims]:
             for i in ids]
 
 
-def _record_data(alignment: StoryAlignment, built_from: list) -> str:
+def _record_data(growing: _Growing, built_from: list) -> str:
     """The record as JSON text. Each fact's stored form is kept with the fact
-    (``AlignedClaim.cache``), so a grown story encodes only its changed facts."""
-    from .summary import LEAD_SENTENCES, summarize, timeline
+    (``AlignedClaim.cache``) and the summary and timeline are taken from the
+    ranking kept by ``_Growing``, so a grown story encodes only its changed facts."""
+    from .summary import CANDIDATES, MAX_TIMELINE, summary_of, timeline_of
 
-    facts, lead = alignment.facts(), alignment.lead_keys(LEAD_SENTENCES)
+    alignment = growing.alignment
+    ranked = [alignment.fact(key[-1]) for key in heapq.nsmallest(CANDIDATES, growing.summary.values())]
+    dated = [alignment.fact(key[-1]) for key in heapq.nsmallest(MAX_TIMELINE, growing.timeline.values())]
     rest = {"built_from": built_from, "copy_links": [list(link) for link in alignment.copy_links],
-            "claim_counts": {status: sum(f.status == status for f in facts) for status in _STATUS_ORDER},
+            "claim_counts": {status: growing.counts[status] for status in _STATUS_ORDER},
             "aligned_articles": len(alignment.articles),
-            "summary": summarize(facts, alignment.whole_vector, lead=lead), "timeline": timeline(facts, lead=lead)}
-    stored = ",".join(_stored_fact(fact, alignment) for fact in facts)
+            "summary": summary_of([(f, f.cache["representative"]) for f in ranked], alignment.whole_vector,
+                                  growing.lead),
+            "timeline": timeline_of([f.cache["dated"] for f in dated])}
+    # the facts in id order, which restoring keeps: ties between facts are broken the same way after it
+    stored = ",".join(_stored_fact(alignment.fact(f), alignment) for f in alignment.facts_by_id)
     return '{"facts": [' + stored + '], ' + json.dumps(rest, ensure_ascii=False)[1:]
 
 

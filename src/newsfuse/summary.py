@@ -48,7 +48,12 @@ def summarize(facts: list[AlignedClaim], vector_of, *, limit: int = MAX_SUMMARY,
     first (``vector_of(claim)``: the claim's stored unit vector; ``lead``:
     the keys of the articles' first sentences, when the caller knows them)."""
     lead = _lead_claims(facts) if lead is None else lead
-    ranked = _candidates(facts, lead)
+    return summary_of(_candidates(facts, lead), vector_of, lead, limit)
+
+
+def summary_of(ranked: list[tuple[AlignedClaim, Claim]], vector_of, lead: set, limit: int = MAX_SUMMARY
+               ) -> list[dict]:
+    """The summary from the ranked candidates ((fact, sentence), best first: ``summary_key`` order)."""
     if not ranked:
         return []
     vectors = np.vstack([vector_of(claim) for _, claim in ranked])
@@ -67,6 +72,13 @@ def summarize(facts: list[AlignedClaim], vector_of, *, limit: int = MAX_SUMMARY,
                for j in chosen):
             chosen.append(i)
     return [_sentence_view(*ranked[i]) for i in chosen]
+
+
+def summary_key(fact: AlignedClaim, lead: set) -> tuple | None:
+    """Where a fact ranks as a summary candidate (lower first), or None if it
+    cannot stand in the summary; ties keep the facts' order."""
+    claim = _representative(fact, lead) if fact.status != "conflicting" else None
+    return None if claim is None else (-fact.independent_sources, claim.key not in lead)
 
 
 def _candidates(facts: list[AlignedClaim], lead: set) -> list[tuple[AlignedClaim, Claim]]:
@@ -141,7 +153,22 @@ def timeline(facts: list[AlignedClaim], *, lead: set | None = None) -> list[dict
     lead = _lead_claims(facts) if lead is None else lead
     entries = [entry for fact in facts for entry in [_dated(fact, lead)] if entry]
     entries.sort(key=lambda e: (-e[0].independent_sources, e[2]))
-    kept = _one_per_sentence(entries[:MAX_TIMELINE])
+    return timeline_of(entries[:MAX_TIMELINE])
+
+
+def timeline_key(fact: AlignedClaim, lead: set) -> tuple | None:
+    """Where a fact ranks for the timeline (lower first), or None if undated; ties keep the facts' order."""
+    entry = _dated(fact, lead)
+    return None if entry is None else (-fact.independent_sources, entry[2])
+
+
+def timeline_entry(fact: AlignedClaim, lead: set) -> tuple:
+    return _dated(fact, lead)
+
+
+def timeline_of(entries: list[tuple]) -> list[dict]:
+    """The timeline from its best-ranked entries (``timeline_key`` order)."""
+    kept = _one_per_sentence(entries)
     return [{"date": date, "written": written, **_sentence_view(fact, claim)}
             for fact, claim, date, written in sorted(kept, key=lambda e: e[2])]
 
