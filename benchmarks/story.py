@@ -164,7 +164,7 @@ def full_builds(store, size: int, ids: list[str], repeats: int) -> dict:
     story_id = f"bench-{size}"
     assign_story(store, story_id, ids)
     runs = [update_seconds(store, story_id, redo=True) for _ in range(repeats)]
-    return {"size": size, **record_counts(store.story_record(story_id)["data"]), **spread("build", runs)}
+    return {"size": size, **record_counts(store, story_id), **spread("build", runs)}
 
 
 def add_one(store, size: int, ids: list[str], repeats: int) -> dict:
@@ -188,9 +188,10 @@ def spread(name: str, runs: list[float]) -> dict:
             f"{name}_range": [round(min(runs), 4), round(max(runs), 4)]}
 
 
-def record_counts(data: dict) -> dict:
-    members = {(m[0], m[1]) for fact in data["facts"] for m in fact["members"]}
-    return {"claims": len(members), "facts": len(data["facts"]),
+def record_counts(store, story_id: str) -> dict:
+    data, facts = store.story_record(story_id)["data"], store.story_facts(story_id).values()
+    members = {(m[0], m[1]) for fact in facts for m in fact["members"]}
+    return {"claims": len(members), "facts": len(facts),
             "corroborated": data["claim_counts"]["corroborated"], "summary": len(data["summary"])}
 
 

@@ -201,13 +201,13 @@ def test_a_record_fed_one_article_at_a_time_equals_the_record_built_at_once(tmp_
                 store.set_article_story(ids[k - 1], "t")
                 update_story_record(store, "t", cache=cache if k % 2 else None)
         assert added == ids  # each update aligned only the article it brought
-        grown = store.story_record("t")["data"]
+        grown = store.story_record("t")["data"], store.story_facts("t")
         with store.transaction():
             update_story_record(store, "t", redo=True)
-        rebuilt = store.story_record("t")["data"]
+        rebuilt = store.story_record("t")["data"], store.story_facts("t")
     assert grown == rebuilt
-    assert grown["aligned_articles"] == 6 and grown["claim_counts"]["corroborated"] > 0
-    assert any(f["collapsed"] for f in grown["facts"])  # the AP copies count once
+    assert grown[0]["aligned_articles"] == 6 and grown[0]["claim_counts"]["corroborated"] > 0
+    assert any(f["collapsed"] for f in grown[1].values())  # the AP copies count once
 
 
 def test_build_fills_in_claims_missing_from_an_older_database_without_parsing_again(tmp_path, bow, monkeypatch):
@@ -225,7 +225,7 @@ def test_build_fills_in_claims_missing_from_an_older_database_without_parsing_ag
         monkeypatch.setattr(stage, "analyze_doc", lambda *a: pytest.fail("parsed again"))
         assert build_story_records(store) == 1
         assert record_state(store, story_id)[0] == "current"
-        assert store.story_record(story_id)["data"] == built
+        assert store.story_record(story_id)["data"] == built and store.story_facts(story_id)
 
 
 @pytest.mark.slow

@@ -340,22 +340,22 @@ class StoryAlignment:
 
     # ---- saving and restoring ---------------------------------------------------
 
-    def saved_facts(self) -> list[dict]:
-        """The facts as plain data, in ``facts()`` order: members as (article, claim index)."""
-        return [{"members": [[self.articles[self.owner[m][0]].article_id, self.owner[m][1]] for m in fact.members],
-                 "score": fact.score, "pair": fact.pair}
-                for fact in (self.facts_by_id[f] for f in self.fact_ids())]
-
     @classmethod
-    def restore(cls, articles: list[ArticleClaims], facts: list[dict], copy_links: list,
+    def restore(cls, articles: list[ArticleClaims], facts: dict[int, dict], copy_links: list,
                 *, copy_containment: float = 0.5) -> StoryAlignment:
-        """The alignment as it was saved (``saved_facts``, ``copy_links``), without aligning again."""
+        """The alignment as it was saved, without aligning again: ``facts`` by
+        id, each with ``members`` as [article id, claim index], ``score`` and
+        ``pair``; ``copy_links`` as ``self.copy_links``. Ids are kept, so a
+        restored alignment grows exactly as the one saved would have."""
         alignment = cls(copy_containment=copy_containment)
         for article in articles:
             alignment._append(article)
         number = {(alignment.articles[a].article_id, i): n for n, (a, i) in enumerate(alignment.owner)}
-        for fact in facts:
-            alignment._new_fact([number[tuple(m)] for m in fact["members"]], fact["score"], fact["pair"])
+        for fact_id in sorted(facts):
+            fact = facts[fact_id]
+            alignment._next_fact = fact_id
+            alignment._new_fact([number[tuple(m[:2])] for m in fact["members"]], fact["score"], fact["pair"])
+        alignment._next_fact = max(facts, default=-1) + 1
         alignment.copy_links = [tuple(link) for link in copy_links]
         alignment.roots = alignment._roots()
         alignment._status = {f: alignment._aligned(fact) for f, fact in alignment.facts_by_id.items()}

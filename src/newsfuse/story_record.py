@@ -30,7 +30,7 @@ from .store import Store
 
 # Bump when the record's content or the way it is built changes: stored
 # records of an older version are rebuilt by ingest, `analyze` and `build`.
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 # Bump when claims or their vectors change (claims.py, claim_vectors.py,
 # static_embed.DISTILL_VERSION): `newsfuse build` computes them again.
 CLAIMS_VERSION = 1
@@ -83,11 +83,14 @@ class _Growing:
     timeline entries, counts by status), kept current fact by fact: an
     update touches the facts the new article changed, not every fact."""
 
-    def __init__(self, alignment: StoryAlignment):
+    def __init__(self, alignment: StoryAlignment, *, saved: bool = False):
         self.alignment, self.lead, self.counts = alignment, set(), Counter()
         self.status: dict[int, str] = {}
         self.summary: dict[int, tuple] = {}
         self.timeline: dict[int, tuple] = {}
+        # facts changed and merged away since the store last saw them; None: save them all
+        self.dirty: set[int] | None = set() if saved else None
+        self.gone: set[int] = set()
         self._note(alignment.articles)
         self._refresh(set(alignment.facts_by_id), set())
 
@@ -95,6 +98,16 @@ class _Growing:
         changed, removed = self.alignment.add(article)
         self._note([article])
         self._refresh(changed, removed)
+        if self.dirty is not None:
+            self.dirty = (self.dirty | changed) - removed
+            self.gone |= removed
+
+    def save(self, store: Store, story_id: str) -> None:
+        """Write the facts the store has not seen (all of them after a build)."""
+        ids = self.alignment.facts_by_id if self.dirty is None else self.dirty
+        facts = {f: _stored_fact(self.alignment.fact(f), self.alignment) for f in ids}
+        store.put_story_facts(story_id, facts, self.gone, replace_all=self.dirty is None)
+        self.dirty, self.gone = set(), set()
 
     def _note(self, articles: list[ArticleClaims]) -> None:
         from .summary import LEAD_SENTENCES
@@ -135,6 +148,7 @@ def update_story_record(store: Store, story_id: str, *, cache: AlignmentCache | 
             growing.add(article)
         data = _record_data(growing, built_from)
     store.put_story_record_json(story_id, RECORD_VERSION, _hashed(built_from), data)
+    growing.save(store, story_id)
     if cache is not None:
         cache.put(story_id, built_from, growing)
 
@@ -169,9 +183,8 @@ def _resume(store: Store, story_id: str, built_from: list, cache: AlignmentCache
     if built_from[:len(before)] != before:
         return None, 0
     articles = _article_claims(store, [{"id": row[0]} for row in before if row[3] == CLAIMS_VERSION])
-    facts = [{"members": [m[:2] for m in f["members"]], "score": f["score"], "pair": f["pair"]}
-             for f in stored["data"]["facts"]]
-    return _Growing(StoryAlignment.restore(articles, facts, stored["data"]["copy_links"])), len(before)
+    alignment = StoryAlignment.restore(articles, store.story_facts(story_id), stored["data"]["copy_links"])
+    return _Growing(alignment, saved=True), len(before)
 
 
 def _article_claims(store: Store, keys: list[dict]) -> list[ArticleClaims]:
@@ -185,9 +198,8 @@ def _article_claims(store: Store, keys: list[dict]) -> list[ArticleClaims]:
 
 
 def _record_data(growing: _Growing, built_from: list) -> str:
-    """The record as JSON text. Each fact's stored form is kept with the fact
-    (``AlignedClaim.cache``) and the summary and timeline are taken from the
-    ranking kept by ``_Growing``, so a grown story encodes only its changed facts."""
+    """The record but its facts (stored one row each) as JSON text; the
+    summary and timeline are taken from the ranking kept by ``_Growing``."""
     from .summary import CANDIDATES, MAX_TIMELINE, summary_of, timeline_of
 
     alignment = growing.alignment
@@ -199,12 +211,11 @@ def _record_data(growing: _Growing, built_from: list) -> str:
             "summary": summary_of([(f, f.cache["representative"]) for f in ranked], alignment.whole_vector,
                                   growing.lead),
             "timeline": timeline_of([f.cache["dated"] for f in dated])}
-    # the facts in id order, which restoring keeps: ties between facts are broken the same way after it
-    stored = ",".join(_stored_fact(alignment.fact(f), alignment) for f in alignment.facts_by_id)
-    return '{"facts": [' + stored + '], ' + json.dumps(rest, ensure_ascii=False)[1:]
+    return json.dumps(rest, ensure_ascii=False)
 
 
 def _stored_fact(fact, alignment: StoryAlignment) -> str:
+    """A fact's stored form (JSON text), kept with the fact until it changes."""
     if "stored" not in fact.cache:
         members = [key + [c.span.start, c.span.end, c.speaker] for key, c in zip(alignment.member_keys(fact), fact.claims)]
         data = {**_fact_data(fact), "members": members, "score": fact.score, "pair": fact.pair}
@@ -242,7 +253,7 @@ def stored_sections(store: Store, story_id: str, rows: list[dict]) -> dict:
     if data is None:
         return {**sections, "claims": None, "claim_counts": None, "summary": [], "timeline": []}
     articles = {r["id"]: r for r in rows}
-    claims = sorted((fact_view(f, articles) for f in data["facts"]),
+    claims = sorted((fact_view(f, articles) for f in store.story_facts(story_id).values()),
                     key=lambda f: (_STATUS_ORDER[f["status"]], -f["independent_sources"]))
     return {**sections, "claims": claims, "claim_counts": data["claim_counts"], "summary": data["summary"],
             "timeline": data["timeline"]}

@@ -127,4 +127,15 @@ MIGRATIONS: list[str] = [
         shingles BLOB NOT NULL
     );
     """,
+    # 6: a story record's facts, one row each, so that a growing story
+    # rewrites only the facts an article changed (records of version 2 keep
+    # theirs inside the record and are rebuilt).
+    """
+    CREATE TABLE story_facts (
+        story_id TEXT NOT NULL,
+        fact_id INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (story_id, fact_id)
+    ) WITHOUT ROWID;
+    """,
 ]

@@ -316,6 +316,23 @@ class Store:
         self.db.execute("INSERT OR REPLACE INTO story_records VALUES (?, ?, ?, ?, ?)",
                         (story_id, version, source_key, data, now()))
 
+    def put_story_facts(self, story_id: str, facts: dict[int, str], gone: Iterable[int] = (),
+                        replace_all: bool = False) -> None:
+        """Write a record's changed facts (JSON text by fact id) and drop the
+        facts merged away; ``replace_all``: these are all of its facts."""
+        if replace_all:
+            self.db.execute("DELETE FROM story_facts WHERE story_id = ?", (story_id,))
+        self.db.executemany("DELETE FROM story_facts WHERE story_id = ? AND fact_id = ?",
+                            [(story_id, fact_id) for fact_id in gone])
+        self.db.executemany("INSERT OR REPLACE INTO story_facts VALUES (?, ?, ?)",
+                            [(story_id, fact_id, data) for fact_id, data in facts.items()])
+
+    def story_facts(self, story_id: str) -> dict[int, dict]:
+        """A record's facts (decoded JSON) by fact id, in id order."""
+        rows = self.db.execute("SELECT fact_id, data FROM story_facts WHERE story_id = ? ORDER BY fact_id",
+                               (story_id,))
+        return {r[0]: json.loads(r[1]) for r in rows}
+
     def story_record_key(self, story_id: str) -> tuple[int, str] | None:
         """(version, source_key) of the stored record, without reading the record itself."""
         row = self.db.execute("SELECT version, source_key FROM story_records WHERE story_id = ?", (story_id,))
