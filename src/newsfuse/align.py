@@ -184,10 +184,6 @@ class StoryAlignment:
         self._next_fact = 0
         self._removed: set[int] = set()
 
-    @property
-    def article_ids(self) -> list[str]:
-        return [a.article_id for a in self.articles]
-
     # ---- growing ------------------------------------------------------------
 
     def add(self, article: ArticleClaims) -> tuple[set[int], set[int]]:
@@ -316,19 +312,12 @@ class StoryAlignment:
         order = sorted(self.facts_by_id, key=lambda f: (self.facts_by_id[f].members[0], f))
         return [self._status[f] for f in order]
 
-    def fact_ids(self) -> list[int]:
-        return sorted(self.facts_by_id, key=lambda f: (self.facts_by_id[f].members[0], f))
-
     def fact(self, fact_id: int) -> AlignedClaim:
         return self._status[fact_id]
 
     def first_claim(self, fact_id: int) -> int:
         """The number of a fact's first claim (facts are ordered by it, then by id)."""
         return self.facts_by_id[fact_id].members[0]
-
-    def lead_keys(self, sentences: int) -> set:
-        """Keys of each article's first ``sentences`` claims (its lead)."""
-        return {c.key for a in self.articles for c in a.claims[:sentences]}
 
     def member_keys(self, fact: AlignedClaim) -> list[list]:
         """Each claim of a fact as [article id, claim index in its article]."""

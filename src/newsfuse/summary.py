@@ -162,10 +162,6 @@ def timeline_key(fact: AlignedClaim, lead: set) -> tuple | None:
     return None if entry is None else (-fact.independent_sources, entry[2])
 
 
-def timeline_entry(fact: AlignedClaim, lead: set) -> tuple:
-    return _dated(fact, lead)
-
-
 def timeline_of(entries: list[tuple]) -> list[dict]:
     """The timeline from its best-ranked entries (``timeline_key`` order)."""
     kept = _one_per_sentence(entries)

@@ -221,11 +221,6 @@ class Store:
                                " published, seq", (story_id,)).fetchall()
         return [_article_dict(r, self._urls(r["id"])) for r in rows]
 
-    def story_copy_links(self, story_id: str) -> dict[str, str | None]:
-        """Article id -> the article it is a near-duplicate of, for one story, by id."""
-        rows = self.db.execute("SELECT id, near_dup_of FROM articles WHERE story_id = ? ORDER BY id", (story_id,))
-        return dict(rows.fetchall())
-
     def merges_into(self, story_id: str) -> list[dict]:
         rows = self.db.execute("SELECT * FROM story_merges WHERE into_id = ? ORDER BY merged_at", (story_id,))
         return [dict(r) for r in rows]
@@ -262,12 +257,6 @@ class Store:
                                " WHERE n.article_id IS NULL OR (? AND n.version < ?) ORDER BY a.seq",
                                (int(redo), version))
         return [r[0] for r in rows]
-
-    def analysis_versions(self, article_ids: Iterable[str]) -> dict[str, int]:
-        ids = list(article_ids)
-        marks = ",".join("?" * len(ids))
-        rows = self.db.execute(f"SELECT article_id, version FROM analyses WHERE article_id IN ({marks})", ids)
-        return dict(rows.fetchall())
 
     # -- claims -------------------------------------------------------------
 
@@ -307,9 +296,6 @@ class Store:
         return [dict(r) for r in rows]
 
     # -- story records --------------------------------------------------------
-
-    def put_story_record(self, story_id: str, version: int, source_key: str, data: dict) -> None:
-        self.put_story_record_json(story_id, version, source_key, json.dumps(data, ensure_ascii=False))
 
     def put_story_record_json(self, story_id: str, version: int, source_key: str, data: str) -> None:
         """The record already encoded as JSON text."""
