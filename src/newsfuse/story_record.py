@@ -51,12 +51,6 @@ def _key_rows(keys: list[dict]) -> list[list]:
     return [[k["id"], k["near_dup_of"], k["analysis"], k["claims"]] for k in keys]
 
 
-def save_article_claims(store: Store, article: ArticleClaims) -> None:
-    """Store what alignment will read of a processed article (inside the caller's transaction)."""
-    store.put_article_claims(article.article_id, CLAIMS_VERSION, [c.as_dict() for c in article.claims],
-                             article.vectors.to_bytes(), article.shingles.tobytes())
-
-
 # ---- building ------------------------------------------------------------------
 
 class AlignmentCache:
@@ -143,6 +137,8 @@ def update_story_record(store: Store, story_id: str, *, cache: AlignmentCache | 
     growing, done = (None, 0) if redo else _resume(store, story_id, built_from, cache)
     growing = growing or _Growing(StoryAlignment(copy_containment=copy_containment))
     aligned = [k for k in keys[done:] if k["claims"] == CLAIMS_VERSION]
+    if cache is not None:
+        cache.items.pop(story_id, None)  # a failure below leaves no half-grown alignment behind
     with _blas_threads(1):  # small matrix products: thread hand-offs cost more than they save
         for article in _article_claims(store, aligned):
             growing.add(article)
