@@ -218,8 +218,11 @@ class StoryAlignment:
         self._window_start += (first_window + article.vectors.starts).tolist()
         self._window_count += article.vectors.counts.tolist()
 
-    def _new_fact(self, members: list[int], score: float = 1.0, pair: bool = False) -> int:
-        fact_id, self._next_fact = self._next_fact, self._next_fact + 1
+    def _new_fact(self, members: list[int], score: float = 1.0, pair: bool = False, fact_id: int | None = None
+                  ) -> int:
+        """A new fact; ``fact_id``: the id it had when it was saved."""
+        fact_id = self._next_fact if fact_id is None else fact_id
+        self._next_fact = max(self._next_fact, fact_id + 1)
         self.facts_by_id[fact_id] = _Fact(members, score, pair)
         for member in members:
             if pair:
@@ -342,9 +345,8 @@ class StoryAlignment:
         number = {(alignment.articles[a].article_id, i): n for n, (a, i) in enumerate(alignment.owner)}
         for fact_id in sorted(facts):
             fact = facts[fact_id]
-            alignment._next_fact = fact_id
-            alignment._new_fact([number[tuple(m[:2])] for m in fact["members"]], fact["score"], fact["pair"])
-        alignment._next_fact = max(facts, default=-1) + 1
+            alignment._new_fact([number[tuple(m[:2])] for m in fact["members"]], fact["score"], fact["pair"],
+                                fact_id)
         alignment.copy_links = [tuple(link) for link in copy_links]
         alignment.roots = alignment._roots()
         alignment._status = {f: alignment._aligned(fact) for f, fact in alignment.facts_by_id.items()}
@@ -464,9 +466,6 @@ class _Rows:
     @property
     def array(self) -> np.ndarray:
         return self._data[:self._size]
-
-    def __len__(self) -> int:
-        return self._size
 
     def extend(self, rows: np.ndarray) -> int:
         """Append rows; the index of the first."""

@@ -196,7 +196,7 @@ def _article_claims(store: Store, keys: list[dict]) -> list[ArticleClaims]:
 def _record_data(growing: _Growing, built_from: list) -> str:
     """The record but its facts (stored one row each) as JSON text; the
     summary and timeline are taken from the ranking kept by ``_Growing``."""
-    from .summary import CANDIDATES, MAX_TIMELINE, summary_of, timeline_of
+    from .summary import CANDIDATES, MAX_TIMELINE, summarize, timeline
 
     alignment = growing.alignment
     ranked = [alignment.fact(key[-1]) for key in heapq.nsmallest(CANDIDATES, growing.summary.values())]
@@ -204,9 +204,8 @@ def _record_data(growing: _Growing, built_from: list) -> str:
     rest = {"built_from": built_from, "copy_links": [list(link) for link in alignment.copy_links],
             "claim_counts": {status: growing.counts[status] for status in _STATUS_ORDER},
             "aligned_articles": len(alignment.articles),
-            "summary": summary_of([(f, f.cache["representative"]) for f in ranked], alignment.whole_vector,
-                                  growing.lead),
-            "timeline": timeline_of([f.cache["dated"] for f in dated])}
+            "summary": summarize(ranked, alignment.whole_vector, growing.lead),
+            "timeline": timeline(dated, growing.lead)}
     return json.dumps(rest, ensure_ascii=False)
 
 

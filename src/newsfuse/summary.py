@@ -17,7 +17,6 @@ one stored with its article (``vector_of``).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
 import numpy as np
 
@@ -42,18 +41,12 @@ _DANGLING = re.compile(r"^(?:he|she|it|they|his|her|its|their|this|that|these|th
 MIN_WORDS, MAX_WORDS = 6, 60
 
 
-def summarize(facts: list[AlignedClaim], vector_of, *, limit: int = MAX_SUMMARY, lead: set | None = None
-              ) -> list[dict]:
+def summarize(facts: list[AlignedClaim], vector_of, lead: set, *, limit: int = MAX_SUMMARY) -> list[dict]:
     """Up to ``limit`` summary sentences, most corroborated and most central
-    first (``vector_of(claim)``: the claim's stored unit vector; ``lead``:
-    the keys of the articles' first sentences, when the caller knows them)."""
-    lead = _lead_claims(facts) if lead is None else lead
-    return summary_of(_candidates(facts, lead), vector_of, lead, limit)
-
-
-def summary_of(ranked: list[tuple[AlignedClaim, Claim]], vector_of, lead: set, limit: int = MAX_SUMMARY
-               ) -> list[dict]:
-    """The summary from the ranked candidates ((fact, sentence), best first: ``summary_key`` order)."""
+    first, from the best-ranked candidate facts (``summary_key`` order, at most
+    ``CANDIDATES``). ``vector_of(claim)``: the claim's stored unit vector;
+    ``lead``: the keys of the articles' first ``LEAD_SENTENCES`` claims."""
+    ranked = [(fact, _representative(fact, lead)) for fact in facts]
     if not ranked:
         return []
     vectors = np.vstack([vector_of(claim) for _, claim in ranked])
@@ -81,14 +74,6 @@ def summary_key(fact: AlignedClaim, lead: set) -> tuple | None:
     return None if claim is None else (-fact.independent_sources, claim.key not in lead)
 
 
-def _candidates(facts: list[AlignedClaim], lead: set) -> list[tuple[AlignedClaim, Claim]]:
-    """(fact, the claim that will stand for it), the most promising first."""
-    pairs = [(fact, claim) for fact in facts if fact.status != "conflicting"
-             for claim in [_representative(fact, lead)] if claim is not None]
-    pairs.sort(key=lambda p: (-p[0].independent_sources, p[1].key not in lead))
-    return pairs[:CANDIDATES]
-
-
 def _representative(fact: AlignedClaim, lead: set) -> Claim | None:
     """The fact's clearest sentence: standalone, in a lead if possible; for an
     update, the latest value. Kept with the fact: a fact is rebuilt when its
@@ -110,15 +95,6 @@ def _standalone(claim: Claim) -> bool:
     words = claim.span.text.split()
     return (MIN_WORDS <= len(words) <= MAX_WORDS and not _DANGLING.match(claim.span.text)
             and not claim.span.text.rstrip().endswith("?"))
-
-
-def _lead_claims(facts: list[AlignedClaim]) -> set:
-    """Keys of the first ``LEAD_SENTENCES`` claims of each article."""
-    by_article: dict[str, set] = defaultdict(set)
-    for fact in facts:
-        for claim in fact.claims:
-            by_article[claim.article_id].add(claim.key)
-    return {key for keys in by_article.values() for key in sorted(keys)[:LEAD_SENTENCES]}
 
 
 def _centre(vectors: np.ndarray, weights: list[int]) -> np.ndarray:
@@ -146,25 +122,18 @@ MAX_TIMELINE = 30
 _DAY_OR_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
-def timeline(facts: list[AlignedClaim], *, lead: set | None = None) -> list[dict]:
-    """Dated facts in date order: the date a sentence gives (not when the
-    article was published), the words it is written as, the fact's outlets.
-    A sentence with several dates is placed at its first."""
-    lead = _lead_claims(facts) if lead is None else lead
-    entries = [entry for fact in facts for entry in [_dated(fact, lead)] if entry]
-    entries.sort(key=lambda e: (-e[0].independent_sources, e[2]))
-    return timeline_of(entries[:MAX_TIMELINE])
-
-
 def timeline_key(fact: AlignedClaim, lead: set) -> tuple | None:
     """Where a fact ranks for the timeline (lower first), or None if undated; ties keep the facts' order."""
     entry = _dated(fact, lead)
     return None if entry is None else (-fact.independent_sources, entry[2])
 
 
-def timeline_of(entries: list[tuple]) -> list[dict]:
-    """The timeline from its best-ranked entries (``timeline_key`` order)."""
-    kept = _one_per_sentence(entries)
+def timeline(facts: list[AlignedClaim], lead: set) -> list[dict]:
+    """Dated facts in date order, from the best-ranked dated facts
+    (``timeline_key`` order, at most ``MAX_TIMELINE``): the date a sentence
+    gives (not when the article was published), the words it is written as,
+    the fact's outlets. A sentence with several dates is placed at its first."""
+    kept = _one_per_sentence([_dated(fact, lead) for fact in facts])
     return [{"date": date, "written": written, **_sentence_view(fact, claim)}
             for fact, claim, date, written in sorted(kept, key=lambda e: e[2])]
 
