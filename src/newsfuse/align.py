@@ -59,7 +59,7 @@ from .claims import Claim, Quantity, extract_claims
 from .dedup import shingle_hashes
 
 __all__ = ["AlignedClaim", "ArticleClaims", "Claim", "SlotValue", "StoryAlignment", "align_claims",
-           "article_claims", "extract_claims", "WINDOW_STRIDE", "WINDOW_WORDS"]
+           "article_claims", "claim_parts", "extract_claims", "WINDOW_STRIDE", "WINDOW_WORDS"]
 
 # Scores are window cosine + 0.5 x sentence cosine + bonuses. Same-story
 # claims about different facts reach 0.9-1.05 (a window like "Xi and Putin
@@ -135,14 +135,19 @@ class ArticleClaims:
     copy_of: str | None = None  # the article ingest's MinHash found it copies
 
 
+def claim_parts(article, analysis, static, shingle_words: int = 5) -> tuple[list[Claim], ClaimVectors, np.ndarray]:
+    """An article's claims, their vectors (``static``: a StaticEmbedder) and
+    its shingle hashes: what processing an article stores for alignment."""
+    claims = extract_claims(article, analysis)
+    return claims, encode_claims(article.text, claims, static), shingle_hashes(article.text, shingle_words)
+
+
 def article_claims(article, analysis, static, *, copy_of: str | None = None,
                    shingle_words: int = 5) -> ArticleClaims:
-    """Everything alignment will read of one article: its claims, their vectors
-    (``static``: a StaticEmbedder) and its shingles."""
-    claims = extract_claims(article, analysis)
-    return ArticleClaims(article.id, article.source or article.id, article.published, claims,
-                         encode_claims(article.text, claims, static).quantized(),
-                         shingle_hashes(article.text, shingle_words), copy_of)
+    """Everything alignment will read of one article, as it comes back from the store."""
+    claims, vectors, shingles = claim_parts(article, analysis, static, shingle_words)
+    return ArticleClaims(article.id, article.source or article.id, article.published, claims, vectors.quantized(),
+                         shingles, copy_of)
 
 
 @dataclass

@@ -196,7 +196,7 @@ def _or_failures(result, articles: list[Article]) -> list:
     from .workers import WorkerFailure
 
     if isinstance(result, WorkerFailure):
-        return [Processed(a.id, None, [], b"", b"", error=f"{result.error_type}: {result.message}") for a in articles]
+        return [Processed.failed(a.id, f"{result.error_type}: {result.message}") for a in articles]
     return result
 
 

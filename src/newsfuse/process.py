@@ -27,6 +27,11 @@ class Processed:
     shingles: bytes  # sorted uint64 shingle hashes
     error: str | None = None  # why the article could not be analysed (it is still ingested)
 
+    @classmethod
+    def failed(cls, article_id: str, error: str, analysis: Analysis | None = None) -> Processed:
+        """An article whose analysis (or only its claims, with ``analysis``) could not be made."""
+        return cls(article_id, analysis, [], b"", b"", error=error)
+
 
 def load_models(nlp_batch_size: int = 16, shingle_words: int = 5, worker: bool = False) -> None:
     """Load spaCy and the static model in this process (a worker's initializer)."""
@@ -58,7 +63,7 @@ def _claims_of(article: Article, analysis: Analysis) -> Processed:
     try:
         return processed(article, analysis)
     except Exception as exc:  # a claims bug on one odd text keeps the analysis and loses only the claims
-        return Processed(article.id, analysis, [], b"", b"", error=f"claims: {type(exc).__name__}: {exc}")
+        return Processed.failed(article.id, f"claims: {type(exc).__name__}: {exc}", analysis)
 
 
 def _alone(article: Article) -> Processed:
@@ -67,19 +72,15 @@ def _alone(article: Article) -> Processed:
     try:
         return processed(article, next(analyze_articles([article])))
     except Exception as exc:  # spaCy and extractor errors have many types
-        return Processed(article.id, None, [], b"", b"", error=f"{type(exc).__name__}: {exc}")
+        return Processed.failed(article.id, f"{type(exc).__name__}: {exc}")
 
 
 def processed(article: Article, analysis: Analysis) -> Processed:
     """Claims, vectors and shingles of an analysed article."""
-    from .claim_vectors import encode_claims
-    from .claims import extract_claims
-    from .dedup import shingle_hashes
+    from .align import claim_parts
 
-    claims = extract_claims(article, analysis)
-    vectors = encode_claims(article.text, claims, _static())
-    return Processed(article.id, analysis, [c.as_dict() for c in claims], vectors.to_bytes(),
-                     shingle_hashes(article.text, _MODELS.get("shingle_words", 5)).tobytes())
+    claims, vectors, shingles = claim_parts(article, analysis, _static(), _MODELS.get("shingle_words", 5))
+    return Processed(article.id, analysis, [c.as_dict() for c in claims], vectors.to_bytes(), shingles.tobytes())
 
 
 def _static():

@@ -134,13 +134,12 @@ def update_story_record(store: Store, story_id: str, *, cache: AlignmentCache | 
     """Bring one live story's record up to date (inside the caller's transaction)."""
     keys = store.story_article_keys(story_id)
     built_from = _key_rows(keys)
-    growing, done = (None, 0) if redo else _resume(store, story_id, built_from, cache)
+    growing, done = (None, 0) if redo else _resume(store, story_id, keys, built_from, cache)
     growing = growing or _Growing(StoryAlignment(copy_containment=copy_containment))
-    aligned = [k for k in keys[done:] if k["claims"] == CLAIMS_VERSION]
     if cache is not None:
         cache.items.pop(story_id, None)  # a failure below leaves no half-grown alignment behind
     with _blas_threads(1):  # small matrix products: thread hand-offs cost more than they save
-        for article in _article_claims(store, aligned):
+        for article in _article_claims(store, keys[done:]):
             growing.add(article)
         data = _record_data(growing, built_from)
     store.put_story_record_json(story_id, RECORD_VERSION, _hashed(built_from), data)
@@ -164,9 +163,11 @@ def _blas_threads(limit: int):
 _CONTROLLER = None
 
 
-def _resume(store: Store, story_id: str, built_from: list, cache: AlignmentCache | None
+def _resume(store: Store, story_id: str, keys: list[dict], built_from: list, cache: AlignmentCache | None
             ) -> tuple[_Growing | None, int]:
-    """The alignment of a prefix of the story's articles, and how many it covers."""
+    """The alignment of a prefix of the story's articles (``keys``: all of
+    them, from ``story_article_keys``; ``built_from``: their key rows), and
+    how many it covers."""
     cached = cache.get(story_id) if cache is not None else None
     # the cache holds the newest state unless another writer stored a newer record since
     if cached and built_from[:len(cached[0])] == cached[0] and \
@@ -178,19 +179,20 @@ def _resume(store: Store, story_id: str, built_from: list, cache: AlignmentCache
     before = stored["data"]["built_from"]
     if built_from[:len(before)] != before:
         return None, 0
-    articles = _article_claims(store, [{"id": row[0]} for row in before if row[3] == CLAIMS_VERSION])
+    articles = _article_claims(store, keys[:len(before)])
     alignment = StoryAlignment.restore(articles, store.story_facts(story_id), stored["data"]["copy_links"])
     return _Growing(alignment, saved=True), len(before)
 
 
 def _article_claims(store: Store, keys: list[dict]) -> list[ArticleClaims]:
-    """The stored ArticleClaims of these articles, in the given order."""
-    ids = [k["id"] for k in keys]
-    rows, meta = store.article_claims(ids), {k["id"]: k for k in store.articles_meta(ids)}
-    return [ArticleClaims(i, meta[i]["outlet"], meta[i]["published"], [Claim.from_dict(c) for c in rows[i]["claims"]],
-                          ClaimVectors.from_bytes(rows[i]["vectors"]),
-                          np.frombuffer(rows[i]["shingles"], dtype=np.uint64), meta[i]["near_dup_of"])
-            for i in ids]
+    """The stored ArticleClaims of the articles with claims among these
+    (``story_article_keys`` rows, which give their outlet, date and copy link), in order."""
+    keys = [k for k in keys if k["claims"] == CLAIMS_VERSION]
+    rows = store.article_claims(k["id"] for k in keys)
+    return [ArticleClaims(k["id"], k["outlet"], k["published"], [Claim.from_dict(c) for c in rows[k["id"]]["claims"]],
+                          ClaimVectors.from_bytes(rows[k["id"]]["vectors"]),
+                          np.frombuffer(rows[k["id"]]["shingles"], dtype=np.uint64), k["near_dup_of"])
+            for k in keys]
 
 
 def _record_data(growing: _Growing, built_from: list) -> str:

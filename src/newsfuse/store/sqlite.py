@@ -278,13 +278,6 @@ class Store:
                                " WHERE c.article_id IS NULL OR c.version != ? ORDER BY a.seq", (version,))
         return [r[0] for r in rows]
 
-    def articles_meta(self, article_ids: Iterable[str]) -> list[dict]:
-        """id, outlet (the source, else the id), published and near_dup_of of these articles."""
-        ids = list(article_ids)
-        rows = self.db.execute("SELECT id, COALESCE(source, id) AS outlet, published, near_dup_of FROM articles"
-                               f" WHERE id IN ({','.join('?' * len(ids))})", ids)
-        return [dict(r) for r in rows]
-
     def story_article_keys(self, story_id: str) -> list[dict]:
         """What a story's record is built from, one row per article in stored order: id, outlet,
         date, ingest's copy link, analysis and claims versions."""
