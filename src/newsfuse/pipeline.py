@@ -8,6 +8,7 @@ Nothing here prints: progress goes to an optional callback
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field, replace
@@ -123,7 +124,7 @@ def _store_and_cluster(pending, store, report, options, cluster_options, embedde
     index = open_story_index(store, cluster_options, embedders[0].dim)
     seconds, step = {"embed": 0.0, "analyze": 0.0, "records": 0.0}, options.batch_size
     batches = [pending[start:start + step] for start in range(0, len(pending), step)]
-    analysed = _processed_batches([[p.article for p in b] for b in batches], options)
+    analysed = _processed_batches([[p.article for p in b] for b in batches], len(pending), options)
     cache, done = AlignmentCache(), 0
     loading = _load_in_background(embedders[0])  # while the analysis workers start and load theirs
     with closing(analysed):
@@ -170,24 +171,34 @@ def _load_in_background(embedder):
     return thread
 
 
-def _processed_batches(batches: list[list[Article]], options: Options):
-    """Per ingest batch, the processed articles (analysis, claims, vectors),
-    computed ahead in worker processes while the caller stores earlier batches."""
+def _processed_batches(batches: Iterable[list[Article]], n_articles: int, options: Options):
+    """Per batch, the processed articles (analysis, claims, vectors), computed
+    ahead in worker processes while the caller stores earlier batches.
+    ``batches`` is read as the workers need it, so a long run does not hold
+    every article in memory."""
     from .process import load_models, process_batch
     from .workers import default_processes, ordered_map
 
     size = options.nlp_batch_size
-    parts = [(n, batch[i:i + size]) for n, batch in enumerate(batches) for i in range(0, len(batch), size)]
     # a worker costs a model load: no more workers than there are parts to parse
-    processes = min(options.processes or default_processes(), len(parts))
-    results = ordered_map(process_batch, [articles for _, articles in parts], processes=processes,
-                          initializer=load_models, initargs=(size, options.shingle_words, processes > 1), chunk=1)
-    grouped: list = [[] for _ in batches]
+    processes = min(options.processes or default_processes(), -(-n_articles // size))
+    sent: deque = deque()  # (articles, whether its batch ends with them) of each part sent, in order
+
+    def parts():
+        for batch in batches:
+            for start in range(0, len(batch), size):
+                sent.append((batch[start:start + size], start + size >= len(batch)))
+                yield batch[start:start + size]
+    results = ordered_map(process_batch, parts(), processes=processes, initializer=load_models,
+                          initargs=(size, options.shingle_words, processes > 1), chunk=1)
+    done: list = []
     with closing(results):  # the pool stops with the run, also when the run fails
-        for (number, articles), result in zip(parts, results):
-            grouped[number].extend(_or_failures(result, articles))
-            if len(grouped[number]) == len(batches[number]):
-                yield grouped[number]
+        for result in results:
+            articles, last = sent.popleft()
+            done.extend(_or_failures(result, articles))
+            if last:
+                yield done
+                done = []
 
 
 def _or_failures(result, articles: list[Article]) -> list:
@@ -239,10 +250,10 @@ def analyze_stored(store: Store, *, options: Options = Options(), redo: bool = F
 
 def _process_stored(store: Store, ids: list[str], options: Options, progress: Progress, stage: str) -> None:
     step = options.batch_size
-    batches = [[stored_article(store.article(i)) for i in ids[start:start + step]]
-               for start in range(0, len(ids), step)]
+    batches = ([stored_article(store.article(i)) for i in ids[start:start + step]]
+               for start in range(0, len(ids), step))  # read as the workers need them
     report, done = IngestReport(), 0
-    for processed in _processed_batches(batches, options):
+    for processed in _processed_batches(batches, len(ids), options):
         with store.transaction():
             _put_processed(store, processed, report)
         done += len(processed)
