@@ -286,17 +286,13 @@ def _export(record: dict, kind: str, output: Path | None, sentences: int) -> Non
 def build(
     db: Path = DB_OPTION,
     redo: bool = typer.Option(False, "--redo", help="Rebuild every story's record from scratch."),
-    processes: Optional[int] = PROCESSES_OPTION,
 ) -> None:
     """Build story records (claims, summary, timeline) that are missing or out of date."""
-    from dataclasses import replace
-
     from .pipeline import build_story_records
 
     try:
         with Store(db) as store, _progress() as bar:
-            done = build_story_records(store, redo=redo, options=replace(Options(), processes=processes),
-                                       progress=_Bar(bar))
+            done = build_story_records(store, redo=redo, progress=_Bar(bar))
     except NewsfuseError as exc:
         _fail(exc)
     out.print(f"built {done} story record(s)")

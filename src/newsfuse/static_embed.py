@@ -13,11 +13,11 @@ vocabulary piece is passed through MiniLM alone (``[CLS] piece [SEP]``) and
 its own output vector kept; the mean piece vector is taken away
 (it is shared by every piece and would make every two texts look alike); and
 pieces are weighted by a Zipf estimate of their frequency from their rank in
-the vocabulary (WordPiece vocabularies are roughly frequency-ordered), so
+the vocabulary (BERT's WordPiece list runs by falling frequency from "the"), so
 frequent pieces ("the", "said") count little, as SIF weighting does. The
 vectors stay in MiniLM's 384 dimensions, unrotated.
 
-The matrix is computed once (about 10 s, needs torch) and cached under
+The matrix is computed once (about 15 s, needs torch) and cached under
 ``~/.cache/newsfuse`` (``NEWSFUSE_CACHE`` to change it); nothing is
 downloaded.
 """
