@@ -83,17 +83,36 @@ def test_interrupted_run_keeps_committed_batches_and_can_be_rerun(tmp_path, bow)
         def encode(self, batch):
             Failing.calls += 1
             if Failing.calls == 2:
-                raise RuntimeError("power cut")
+                raise KeyboardInterrupt("power cut")  # not an error of one item: the run stops
             return bow.encode(batch)
 
     options = Options(batch_size=2)
     path = tmp_path / "n.db"
-    with Store(path) as store, pytest.raises(RuntimeError):
+    with Store(path) as store, pytest.raises(KeyboardInterrupt):
         ingest([item(str(i), t) for i, t in enumerate(texts)], store, options=options, embedder=Failing())
     with Store(path) as store:
         assert store.count_articles() == 2
         report = ingest([item(str(i), t) for i, t in enumerate(texts)], store, options=options, embedder=bow)
         assert (report.duplicates, report.ingested, store.count_articles()) == (2, 4, 6)
+
+
+def test_an_article_the_embedder_fails_on_is_skipped_and_the_batch_kept(tmp_path, bow):
+    texts = [f"Report number {i} on a separate matter. " + FLOOD + f" Detail {i}." * 30 for i in range(4)]
+
+    class Picky:
+        name, dim = bow.name, bow.dim
+
+        def encode(self, batch):
+            if any("number 2 " in text for text in batch):
+                raise ValueError("cannot encode this one")
+            return bow.encode(batch)
+
+    with Store(tmp_path / "n.db") as store:
+        report = ingest([item(str(i), t) for i, t in enumerate(texts)], store, options=Options(batch_size=4),
+                        embedder=Picky())
+        assert (report.ingested, store.count_articles()) == (3, 3)
+    (skip,) = report.skipped
+    assert (skip.origin, skip.code) == ("2", "NF190") and "embedding failed: ValueError" in skip.reason
 
 
 def test_story_ids_are_stable_across_fresh_runs(tmp_path, bow):

@@ -142,9 +142,13 @@ def _print_report(report: dict, as_json: bool) -> None:
         return
     out.print(f"ingested {report['ingested']}, duplicates {report['duplicates']}, "
               f"near-duplicates {report['near_duplicates']}, new stories {report['new_stories']}, "
-              f"skipped {len(report['skipped'])}")
+              f"skipped {report['skipped_count']}")
     for skipped in report["skipped"]:
         out.print(f"  skipped {skipped['origin']}: {skipped['reason']} [{skipped['code']}]", markup=False)
+    if report["skipped_count"] > len(report["skipped"]):
+        counts = ", ".join(f"{code} {n:,}" for code, n in report["skipped_by_code"].items())
+        out.print(f"  ... and {report['skipped_count'] - len(report['skipped']):,} more skipped (all, by code: "
+                  f"{counts})", markup=False)
     for failed in report.get("analysis_errors", []):
         out.print(f"  analysis incomplete for article {failed['article']}: {'; '.join(failed['errors'])}",
                   markup=False)

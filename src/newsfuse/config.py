@@ -23,6 +23,12 @@ class Options:
     # Articles per transaction: a crash loses at most one batch, and the
     # embedder works on whole batches (much faster than one at a time).
     batch_size: int = 64
+    # Articles are ordered by publication date (which clustering reads
+    # best) within windows of this many: only a window is held in memory, so
+    # a run of any size streams with flat memory. 5,000 articles is ~50 MB and
+    # more than a day of most outlets' news: a feed or CC-NEWS dump, already
+    # in time order, clusters the same as if sorted whole.
+    order_window: int = 5000
 
     # Near-duplicates (syndicated copies) by MinHash over word 5-shingles.
     # 128 permutations estimate Jaccard within about ±0.09. The LSH bands
@@ -69,6 +75,8 @@ class Options:
             raise ConfigError("copy_containment must be in (0, 1]", hint="0.5 is the shipped default")
         if not 0 < self.near_dup_jaccard <= 1:
             raise ConfigError("near_dup_jaccard must be in (0, 1]", hint="0.5 is the shipped default")
+        if self.order_window < 1 or self.batch_size < 1:
+            raise ConfigError("order_window and batch_size must be at least 1")
         if self.processes is not None and self.processes < 1:
             raise ConfigError(f"processes must be at least 1, not {self.processes}",
                               hint="1 analyses in this process; leave it unset for the default")

@@ -7,10 +7,12 @@ Nothing here prints: progress goes to an optional callback
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
+from itertools import chain
 from dataclasses import dataclass, field, replace
 
 from . import dedup
@@ -25,6 +27,7 @@ from .store.story_index import open_story_index, save_batch_state, save_story_in
 from .story_record import AlignmentCache
 
 Progress = Callable[[str, int, int | None], None]
+log = logging.getLogger("newsfuse")
 
 
 def _no_progress(stage: str, done: int, total: int | None) -> None:
@@ -39,46 +42,94 @@ class _Pending:
 
 
 def prepare(items: Iterable[RawItem | Skipped], store: Store, report: IngestReport,
-            options: Options = Options(), progress: Progress = _no_progress, order: str = "time") -> list[_Pending]:
-    """Clean every item; count exact duplicates; return the new articles.
+            options: Options = Options(), progress: Progress = _no_progress,
+            order: str = "time") -> Iterator[list[_Pending]]:
+    """Clean items as they come; count exact duplicates; yield the new
+    articles in windows of at most ``options.order_window``.
 
-    ``order="time"`` sorts them by publication date (undated ones last, in
-    arrival order); ``order="arrival"`` keeps the order they came in.
+    ``order="time"`` sorts each window by publication date (undated ones
+    last, in arrival order); ``order="arrival"`` keeps the order they came
+    in. Only a window is held in memory, so any number of items streams
+    through; ids seen earlier in the run are remembered (a few bytes each).
     """
-    pending: dict[str, _Pending] = {}
+    window: dict[str, _Pending] = {}
+    seen: set[str] = set()  # articles of earlier windows, perhaps not stored yet
     for done, item in enumerate(items, start=1):
         progress("read", done, None)
-        if isinstance(item, Skipped):
-            report.skipped.append(item)
-            continue
-        try:
-            article = to_article(item, options)
-        except InputError as exc:
-            report.skipped.append(Skipped(item.origin, exc.reason, exc.code))
-            continue
-        if item.meta.get("id") is not None:
-            report.external_ids[str(item.meta["id"])] = article.id
-        if article.id in pending or store.has_article(article.id):
-            report.duplicates += 1
-            _remember_url(store, pending, article)
-            continue
-        pending[article.id] = _Pending(article, _text_or_none(item.meta.get("id")))
+        new = _new_article(item, store, report, options, window, seen)
+        if new is not None:
+            window[new.article.id] = new
+        if len(window) >= options.order_window:
+            seen.update(window)
+            yield _ordered(window, order)
+            window = {}
+    if window:
+        yield _ordered(window, order)
+
+
+def _new_article(item: RawItem | Skipped, store: Store, report: IngestReport, options: Options,
+                 window: dict[str, _Pending], seen: set[str]) -> _Pending | None:
+    """The item as a new article to store, or None (skipped or a duplicate, in the report)."""
+    if isinstance(item, Skipped):
+        report.skip(item)
+        return None
+    article = _cleaned(item, options, report)
+    if article is None:
+        return None
+    if item.meta.get("id") is not None:
+        report.external_ids[str(item.meta["id"])] = article.id
+    if article.id in window or article.id in seen or store.has_article(article.id):
+        report.duplicates += 1
+        _remember_url(store, window, seen, article)
+        return None
+    return _Pending(article, _text_or_none(item.meta.get("id")))
+
+
+def _ordered(window: dict[str, _Pending], order: str) -> list[_Pending]:
     if order == "arrival":
-        return list(pending.values())
-    return sorted(pending.values(), key=lambda p: (p.article.published is None, p.article.published or ""))
+        return list(window.values())
+    return sorted(window.values(), key=lambda p: (p.article.published is None, p.article.published or ""))
+
+
+def _cleaned(item: RawItem, options: Options, report: IngestReport) -> Article | None:
+    """The item as an Article, or None with the reason in the report."""
+    try:
+        return to_article(item, options)
+    except InputError as exc:
+        report.skip(Skipped(item.origin, exc.reason, exc.code))
+    except Exception as exc:  # a cleaning bug on one odd input must not stop the run
+        report.skip(_failed(item.origin, "cleaning", exc))
+    return None
+
+
+def _failed(origin: str, stage: str, exc: Exception) -> Skipped:
+    """An item lost to an unexpected error: said in the report, its traceback in the debug log."""
+    log.debug("%s failed on %s", stage, origin, exc_info=exc)
+    return Skipped(origin, f"{stage} failed: {type(exc).__name__}: {exc} (a newsfuse bug: please report it "
+                           "with this input)", "NF190")
+
+
+def _store_wide(exc: Exception) -> bool:
+    """Errors of the database itself (disk full, locked, read-only): no item can be stored, stop the run."""
+    import sqlite3
+
+    from .errors import StoreError
+
+    return isinstance(exc, (StoreError, sqlite3.OperationalError, sqlite3.DatabaseError)) and \
+        not isinstance(exc, (sqlite3.IntegrityError, sqlite3.DataError))
 
 
 def _text_or_none(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _remember_url(store: Store, pending: dict, article: Article) -> None:
-    if article.id in pending:  # stored with the article when it is inserted
+def _remember_url(store: Store, window: dict, seen: set[str], article: Article) -> None:
+    if article.id in window:  # stored with the article when it is inserted
         if article.url:
-            pending[article.id].extra_urls.append(article.url)
-        return
-    with store.transaction():
-        store.add_url(article.id, article.url)
+            window[article.id].extra_urls.append(article.url)
+    elif article.id not in seen:  # seen: perhaps not stored yet; the URL of a repeat that far apart is lost
+        with store.transaction():
+            store.add_url(article.id, article.url)
 
 
 def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options = Options(),
@@ -102,9 +153,9 @@ def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options
         raise ConfigError(f"unknown order {order!r}", hint="use 'time' or 'arrival'")
     report, started = IngestReport(), time.perf_counter()
     run_id = store.start_run()
-    pending = prepare(items, store, report, options, progress, order)
-    report.seconds["read_clean"] = round(time.perf_counter() - started, 3)
-    if pending:
+    windows = prepare(items, store, report, options, progress, order)
+    first = next(windows, None)  # read and cleaned before any model loads: nothing new, no model
+    if first:
         if embedder is None:
             from .static_embed import StaticEmbedder
             from .workers import default_processes
@@ -114,45 +165,104 @@ def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options
             embedder = MiniLMEmbedder(batch_size=options.embed_batch_size, threads=1 if workers else None)
             body_embedder = body_embedder or StaticEmbedder()
         embedders = (embedder, body_embedder)
-        _store_and_cluster(pending, store, report, options, cluster_options, embedders, progress)
+        # the first window's size is the run's when it is the only one (it decides the worker count)
+        n_hint = len(first) if len(first) < options.order_window else None
+        _store_and_cluster(chain([first], windows), n_hint, store, report, options, cluster_options, embedders,
+                           progress)
+    if options.analyze and options.story_records:  # what an interrupted run left, when nothing new came
+        build_pending(store, report=report, progress=progress)
     report.seconds["total"] = round(time.perf_counter() - started, 3)
     store.finish_run(run_id, report.as_dict())
     return report
 
 
-def _store_and_cluster(pending, store, report, options, cluster_options, embedders, progress) -> None:
+def _store_and_cluster(windows, n_hint, store, report, options, cluster_options, embedders, progress) -> None:
     index = open_story_index(store, cluster_options, embedders[0].dim)
-    seconds, step = {"embed": 0.0, "analyze": 0.0, "records": 0.0}, options.batch_size
-    batches = [pending[start:start + step] for start in range(0, len(pending), step)]
-    analysed = _processed_batches([[p.article for p in b] for b in batches], len(pending), options)
+    seconds = {"embed": 0.0, "analyze": 0.0, "records": 0.0}
+    batches = (w[start:start + options.batch_size] for w in windows for start in range(0, len(w), options.batch_size))
+    analysed = _with_processed(batches, n_hint, options)
     cache, done = AlignmentCache(), 0
     loading = _load_in_background(embedders[0])  # while the analysis workers start and load theirs
     with closing(analysed):
-        for batch in batches:
-            done += _store_batch(batch, analysed, store, index, report, options, embedders, seconds, cache,
-                                 loading)
-            progress("cluster", done, len(pending))
+        while (pair := _timed(seconds, "analyze", next, analysed, None)) is not None:
+            done += _store_batch(*pair, store, index, report, options, embedders, seconds, cache, loading)
+            progress("cluster", done, n_hint)
     save_story_index(store, index)
     report.seconds.update({key: round(value, 3) for key, value in seconds.items() if value})
 
 
-def _store_batch(batch, analysed, store, index, report, options, embedders, seconds, cache, loading) -> int:
+def _with_processed(batches: Iterator[list[_Pending]], n_hint: int | None, options: Options):
+    """(batch, its processed articles) in order; the analysis runs ahead in
+    the workers, reading batches as it needs them. No analysis: (batch, [])."""
+    if not options.analyze:
+        yield from ((batch, []) for batch in batches)
+        return
+    sent: deque = deque()
+
+    def articles():
+        for batch in batches:
+            sent.append(batch)
+            yield [p.article for p in batch]
+    processed = _processed_batches(articles(), n_hint or 1_000_000, options)
+    with closing(processed):
+        for result in processed:
+            yield sent.popleft(), result
+
+
+def _store_batch(batch, processed, store, index, report, options, embedders, seconds, cache, loading) -> int:
     """Embed, cluster and store one batch (one transaction); then update its stories' records."""
     articles = [p.article for p in batch]
-    embedder, body_embedder = embedders
-    processed = _timed(seconds, "analyze", next, analysed) if options.analyze else []
     loading.join()  # the model is loaded (or its error is ready to be raised by the encode below)
-    features = _timed(seconds, "embed", article_features, articles, embedder, body_embedder=body_embedder,
-                      window_words=options.embed_window_words, max_windows=options.embed_max_windows)
+    features = _timed(seconds, "embed", _features, batch, embedders, options, report)
     with store.transaction():
-        for item, feature in zip(batch, features):
-            _add_article(item, feature, store, index, report, options, embedder.name)
-        _put_processed(store, processed, report)
+        stored = {item.article.id for item, feature in zip(batch, features)
+                  if feature is not None and _add_isolated(item, feature, store, index, report, options,
+                                                           embedders[0].name)}
+        _put_processed(store, [p for p in processed if p.article_id in stored], report)
         save_batch_state(store, index)
+        store.mark_pending({store.story_of_article(a.id) for a in articles})
     if options.analyze and options.story_records:
-        stories = {store.story_of_article(a.id) for a in articles}
-        _timed(seconds, "records", update_records, store, stories, cache=cache, report=report)
+        _timed(seconds, "records", build_pending, store, cache=cache, report=report)
     return len(batch)
+
+
+def _features(batch: list[_Pending], embedders, options: Options, report: IngestReport) -> list:
+    """Each article's features, None for one that could not be encoded (skipped, in the report)."""
+    from .errors import ModelError
+
+    def encode(articles):
+        return article_features(articles, embedders[0], body_embedder=embedders[1],
+                                window_words=options.embed_window_words, max_windows=options.embed_max_windows)
+    try:
+        return encode([p.article for p in batch])
+    except ModelError:  # no model: no article can be encoded
+        raise
+    except Exception:  # find the article it failed on, encode the others
+        return [_one_feature(p, encode, report) for p in batch]
+
+
+def _one_feature(item: _Pending, encode, report: IngestReport):
+    try:
+        return encode([item.article])[0]
+    except Exception as exc:
+        report.skip(_failed(item.article.origin, "embedding", exc))
+        return None
+
+
+def _add_isolated(item: _Pending, feature, store: Store, index: StoryIndex, report: IngestReport,
+                  options: Options, model: str) -> bool:
+    """Store and cluster one article in its own savepoint: an error on it
+    skips it (reported) and keeps the rest of the batch. Errors of the
+    database itself stop the run."""
+    try:
+        with store.savepoint():
+            _add_article(item, feature, store, index, report, options, model)
+        return True
+    except Exception as exc:
+        if _store_wide(exc):
+            raise
+        report.skip(_failed(item.article.origin, "storing", exc))
+        return False
 
 
 def _load_in_background(embedder):
@@ -243,8 +353,8 @@ def analyze_stored(store: Store, *, options: Options = Options(), redo: bool = F
 
     ids = store.articles_to_analyze(ANALYSIS_VERSION, redo)
     _process_stored(store, ids, options, progress, "analyze")
-    if ids and options.story_records:
-        update_records(store, {store.story_of_article(i) for i in ids}, progress=progress)
+    if options.story_records:  # also what an interrupted run left
+        build_pending(store, progress=progress)
     return len(ids)
 
 
@@ -256,6 +366,7 @@ def _process_stored(store: Store, ids: list[str], options: Options, progress: Pr
     for processed in _processed_batches(batches, len(ids), options):
         with store.transaction():
             _put_processed(store, processed, report)
+            store.mark_pending({store.story_of_article(p.article_id) for p in processed})
         done += len(processed)
         progress(stage, done, len(ids))
 
@@ -290,27 +401,60 @@ def build_story_records(store: Store, story_ids: Iterable[str] | None = None, *,
     live = {s["id"] for s in store.stories()}
     wanted = sorted(live if story_ids is None else {store.resolve_story(s) for s in story_ids if s} & live)
     stale = [s for s in wanted if redo or record_state(store, s)[0] != "current"]
-    update_records(store, stale, redo=redo, progress=progress)
+    update_records(store, stale + _noted(store, wanted), redo=redo, progress=progress)
     return len(stale)
+
+
+def _noted(store: Store, wanted: list[str]) -> list[str]:
+    """The pending marks of the wanted stories (cleared when their records are built)."""
+    keep = set(wanted)
+    return [s for s in store.pending_stories() if _live_id(store, s) in keep]
+
+
+def build_pending(store: Store, *, cache=None, report: IngestReport | None = None,
+                  progress: Progress = _no_progress) -> int:
+    """Build the records of every story marked pending (by this run's batches
+    or by an interrupted run before it), except those whose record already
+    failed in this run (``report.record_errors``: they stay pending)."""
+    failed = {e["story"] for e in report.record_errors} if report else set()
+    noted = [s for s in store.pending_stories() if _live_id(store, s) not in failed]
+    update_records(store, noted, cache=cache, report=report, progress=progress)
+    return len(noted)
+
+
+def _live_id(store: Store, story_id: str) -> str | None:
+    from .errors import NotFoundError
+
+    try:
+        return store.resolve_story(story_id)
+    except NotFoundError:
+        return None
 
 
 def update_records(store: Store, story_ids: Iterable[str | None], *, redo: bool = False, cache=None,
                    report: IngestReport | None = None, progress: Progress = _no_progress) -> None:
     """Update the records of these stories (each id followed through merges),
-    one transaction per story. A story whose record fails stays stale and is
-    reported; the others go on."""
+    one transaction per story, which also clears the story's pending marks.
+    A story whose record fails stays stale and pending, and is reported; the
+    others go on."""
     from .story_record import update_story_record
 
-    wanted = sorted({store.resolve_story(s) for s in story_ids if s})
-    for done, story_id in enumerate(wanted, start=1):
+    asked: dict[str, list[str]] = {}  # live id -> the ids asked for that lead to it
+    for story_id in filter(None, story_ids):
+        asked.setdefault(_live_id(store, story_id), []).append(story_id)
+    if None in asked:  # marks of stories that no longer exist
+        with store.transaction():
+            store.clear_pending(asked.pop(None))
+    for done, story_id in enumerate(sorted(asked), start=1):
         try:
             with store.transaction():
                 update_story_record(store, story_id, cache=cache, redo=redo)
+                store.clear_pending({story_id, *asked[story_id]})
         except Exception as exc:  # a bug on one story must not stop the run
-            if report is None:
+            if report is None or _store_wide(exc):
                 raise
             report.record_errors.append({"story": story_id, "error": f"{type(exc).__name__}: {exc}"})
-        progress("records", done, len(wanted))
+        progress("records", done, len(asked))
 
 
 def stored_article(row: dict) -> Article:
@@ -332,11 +476,11 @@ def _add_article(item: _Pending, feature: ArticleFeatures, store: Store, index: 
     store.put_minhash(article.id, sig.tobytes(), buckets)
     store.put_vector(article.id, model, feature.body_vec.tobytes())
     if original is not None:
-        report.near_duplicates += 1
         assignment = index.join(feature, store.story_of_article(original))
     else:
         assignment = index.assign(feature)
     _save_assignment(article.id, assignment, store, index)
+    report.near_duplicates += original is not None
     report.ingested += 1
     report.new_stories += int(assignment.created)
     report.article_ids.append(article.id)

@@ -57,20 +57,39 @@ class Article:
     removed: list[str] = field(default_factory=list)
 
 
+# A run over a million broken lines must not keep (or store) a million
+# reasons: the first this many are listed, all are counted by code.
+SKIPS_LISTED = 1000
+
+
 @dataclass
 class IngestReport:
-    """What one ingest run did."""
+    """What one ingest run did.
+
+    ``skipped`` lists the first ``SKIPS_LISTED`` inputs skipped (add them
+    with ``skip``); ``skipped_by_code`` counts all of them.
+    """
 
     ingested: int = 0
     duplicates: int = 0
     near_duplicates: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    skipped_by_code: dict[str, int] = field(default_factory=dict)
     new_stories: int = 0
     article_ids: list[str] = field(default_factory=list)
     external_ids: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
     analysis_errors: list[dict] = field(default_factory=list)
     record_errors: list[dict] = field(default_factory=list)  # stories whose record could not be updated
+
+    def skip(self, item: Skipped) -> None:
+        self.skipped_by_code[item.code] = self.skipped_by_code.get(item.code, 0) + 1
+        if len(self.skipped) < SKIPS_LISTED:
+            self.skipped.append(item)
+
+    @property
+    def skipped_count(self) -> int:
+        return max(sum(self.skipped_by_code.values()), len(self.skipped))
 
     def as_dict(self) -> dict:
         return {
@@ -79,6 +98,8 @@ class IngestReport:
             "near_duplicates": self.near_duplicates,
             "new_stories": self.new_stories,
             "skipped": [{"origin": s.origin, "reason": s.reason, "code": s.code} for s in self.skipped],
+            "skipped_count": self.skipped_count,
+            "skipped_by_code": dict(sorted(self.skipped_by_code.items())),
             "seconds": self.seconds,
             "analysis_errors": self.analysis_errors,
             "record_errors": self.record_errors,
@@ -191,6 +212,15 @@ class Analysis:
     places: dict[str, float] = field(default_factory=dict)
     location: str | None = None
     errors: list[str] = field(default_factory=list)  # extractors that failed on this text
+
+    def skip(self, item: Skipped) -> None:
+        self.skipped_by_code[item.code] = self.skipped_by_code.get(item.code, 0) + 1
+        if len(self.skipped) < SKIPS_LISTED:
+            self.skipped.append(item)
+
+    @property
+    def skipped_count(self) -> int:
+        return max(sum(self.skipped_by_code.values()), len(self.skipped))
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -23,12 +23,57 @@ from .timex import find_timexes
 ANALYSIS_VERSION = 1
 
 
+# spaCy parses at most this many characters at a time: it needs about 1 GB of
+# memory per 100,000 characters parsed at once, and refuses texts over its
+# max_length (1,000,000, error E088). A longer text is parsed in pieces cut at
+# whitespace and joined into one Doc (its offsets are the text's own).
+PIECE_CHARS = 100_000
+# Only this much of one text is analysed (10 pieces, spaCy's own limit); the
+# rest of an article this long (a dump, not a report) is left out, and said so.
+MAX_ANALYSED_CHARS = 1_000_000
+
+
 def analyze_articles(articles: Iterable[Article], *, batch_size: int = 16, n_process: int = 1) -> Iterator[Analysis]:
     """One Analysis per article, in order, streaming (one nlp.pipe for the
     whole iterable: with ``n_process`` > 1 the workers start once)."""
-    pairs = ((article.text, article) for article in articles)
-    for doc, article in load_nlp().pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield analyze_doc(article, doc)
+    parts: list = []
+    nlp = load_nlp()
+    for doc, (article, last) in nlp.pipe(_pieces(articles), as_tuples=True, batch_size=batch_size,
+                                          n_process=n_process):
+        parts.append(doc)
+        if last:
+            yield _analysis_of_pieces(article, parts)
+            parts = []
+
+
+def _pieces(articles: Iterable[Article]) -> Iterator[tuple[str, tuple[Article, bool]]]:
+    for article in articles:
+        pieces = split_text(article.text[:MAX_ANALYSED_CHARS], PIECE_CHARS)
+        for number, piece in enumerate(pieces, start=1):
+            yield piece, (article, number == len(pieces))
+
+
+def split_text(text: str, size: int) -> list[str]:
+    """``text`` in pieces of at most ``size`` characters, each cut after the
+    last whitespace before its end (a hard cut when there is none); joined,
+    they are ``text`` again."""
+    pieces = []
+    while len(text) > size:
+        cut = max(text.rfind("\n", 0, size), text.rfind(" ", 0, size)) + 1 or size
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return pieces + [text]
+
+
+def _analysis_of_pieces(article: Article, docs: list) -> Analysis:
+    from spacy.tokens import Doc
+
+    doc = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
+    analysis = analyze_doc(article, doc)
+    if len(article.text) > MAX_ANALYSED_CHARS:
+        analysis.errors.append(f"length: only the first {MAX_ANALYSED_CHARS:,} of {len(article.text):,} "
+                               "characters were analysed")
+    return analysis
 
 
 def analyze_doc(article: Article, doc) -> Analysis:

@@ -72,7 +72,7 @@ def evaluate_clustering(path: Path, label: str, *, order: str = "time", options:
                         body_embedder=body_embedder, order="time" if order == "time" else "arrival", **({"progress": progress} if progress else {}))
         pred = _predicted(store, report.external_ids, list(gold))
     scores = clustering_scores(pred, gold)
-    scores["n_skipped"] = len(report.skipped)
+    scores["n_skipped"] = report.skipped_count
     scores["order"] = order
     return scores
 

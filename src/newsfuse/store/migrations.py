@@ -138,4 +138,15 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (story_id, fact_id)
     ) WITHOUT ROWID;
     """,
+    # 7: the stories whose record must be (re)built, written in the same
+    # transaction as the batch that made them stale, so that a run killed
+    # before it built them leaves the work stored for the next run to finish.
+    """
+    CREATE TABLE pending_records (
+        story_id TEXT PRIMARY KEY
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO pending_records
+        SELECT s.id FROM stories s LEFT JOIN story_records r ON r.story_id = s.id
+        WHERE s.merged_into IS NULL AND r.story_id IS NULL;
+    """,
 ]

@@ -77,6 +77,18 @@ class Store:
             raise
         self.db.execute("COMMIT")
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested part of a transaction, undone alone on any error."""
+        self.db.execute("SAVEPOINT item")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK TO item")
+            self.db.execute("RELEASE item")
+            raise
+        self.db.execute("RELEASE item")
+
     # -- articles ---------------------------------------------------------
 
     def has_article(self, article_id: str) -> bool:
@@ -325,6 +337,20 @@ class Store:
         if row is None:
             return None
         return {"version": row[0], "source_key": row[1], "data": json.loads(row[2]), "built_at": row[3]}
+
+    def mark_pending(self, story_ids: Iterable[str | None]) -> None:
+        """Note stories whose record must be (re)built (inside the transaction that made them stale)."""
+        self.db.executemany("INSERT OR IGNORE INTO pending_records VALUES (?)", [(s,) for s in story_ids if s])
+
+    def pending_stories(self) -> list[str]:
+        """Stories noted by ``mark_pending`` and not yet cleared (as noted: follow merges to read them)."""
+        return [r[0] for r in self.db.execute("SELECT story_id FROM pending_records ORDER BY story_id")]
+
+    def clear_pending(self, story_ids: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM pending_records WHERE story_id = ?", [(s,) for s in story_ids])
+
+    def count_pending(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM pending_records").fetchone()[0]
 
     # -- term statistics and metadata ---------------------------------------
 

@@ -1,0 +1,106 @@
+"""No work forgotten: the records an interrupted run did not build are
+stored as pending and built by the next run; windows stream any number of
+items; one bad article never stops a run. (The kill -9 trials at random
+moments are benchmarks/crash.py; one of them runs here.)"""
+
+from dataclasses import replace
+
+import pytest
+from conftest import EXAMPLES
+from test_pipeline import BRIDGE, FLOOD, item
+
+from newsfuse import Store, ingest, iter_raw_items, list_stories
+from newsfuse.config import Options
+from newsfuse.pipeline import build_pending, build_story_records
+from newsfuse.story_record import record_state
+
+
+def _states(store):
+    return {s["id"]: record_state(store, s["id"])[0] for s in list_stories(store)}
+
+
+def test_records_a_run_did_not_build_are_pending_and_built_by_the_next_run(tmp_path, bow, monkeypatch):
+    import newsfuse.story_record as records
+
+    real = records.update_story_record
+    monkeypatch.setattr(records, "update_story_record", lambda *a, **k: (_ for _ in ()).throw(
+        KeyboardInterrupt("killed while building")))
+    with Store(tmp_path / "n.db") as store:
+        with pytest.raises(KeyboardInterrupt):
+            ingest(iter_raw_items([EXAMPLES]), store, embedder=bow)
+        assert store.count_articles() == 2 and store.count_pending() == 1  # stored with the batch
+        assert set(_states(store).values()) == {"missing"}
+        monkeypatch.setattr(records, "update_story_record", real)
+        report = ingest(iter_raw_items([EXAMPLES]), store, embedder=bow)  # nothing new to read
+        assert (report.ingested, report.duplicates) == (0, 2)
+        assert store.count_pending() == 0 and set(_states(store).values()) == {"current"}
+
+
+def test_build_clears_what_is_pending_and_a_failing_record_stays_pending(tmp_path, bow, monkeypatch):
+    import newsfuse.story_record as records
+
+    with Store(tmp_path / "n.db") as store:
+        ingest(iter_raw_items([EXAMPLES]), store, embedder=bow, options=replace(Options(), story_records=False))
+        assert store.count_pending() == 1
+        monkeypatch.setattr(records, "update_story_record", lambda *a, **k: 1 / 0)
+        report = ingest([], store, embedder=bow)
+        assert store.count_pending() == 1 and "ZeroDivisionError" in report.record_errors[0]["error"]
+        monkeypatch.undo()
+        assert build_story_records(store) == 1 and store.count_pending() == 0
+        assert build_pending(store) == 0
+
+
+def test_marks_of_merged_or_vanished_stories_are_followed_or_dropped(tmp_path, bow):
+    with Store(tmp_path / "n.db") as store:
+        ingest(iter_raw_items([EXAMPLES]), store, embedder=bow)
+        with store.transaction():
+            store.mark_pending(["no-such-story"])
+        assert build_pending(store) == 1 and store.count_pending() == 0
+
+
+def test_small_windows_give_the_same_articles_and_count_repeats_across_windows(tmp_path, bow):
+    texts = [f"Report {i} on the matter. " + (FLOOD if i % 2 else BRIDGE) + f" Detail {i}." * 30 for i in range(7)]
+    items = [item(str(i), t, published=f"2024-01-0{1 + i % 3}") for i, t in enumerate(texts)]
+    items.append(item("again", texts[0], url="https://example.org/again"))
+    with Store(tmp_path / "w.db") as small, Store(tmp_path / "a.db") as whole:
+        windowed = ingest(items, small, embedder=bow, options=replace(Options(), order_window=3, analyze=False))
+        at_once = ingest(items, whole, embedder=bow, options=replace(Options(), analyze=False))
+        assert (windowed.ingested, windowed.duplicates, windowed.skipped) == (7, 1, [])
+        assert sorted(windowed.article_ids) == sorted(at_once.article_ids)
+
+
+def test_a_flood_of_skips_is_counted_not_listed_without_end(tmp_path, bow):
+    from newsfuse.records import SKIPS_LISTED
+
+    items = [item(f"short{i}", "Too short.") for i in range(SKIPS_LISTED + 50)]
+    with Store(tmp_path / "n.db") as store:
+        report = ingest(items, store, embedder=bow)
+    stored = report.as_dict()
+    assert len(stored["skipped"]) == SKIPS_LISTED and stored["skipped_count"] == SKIPS_LISTED + 50
+    assert stored["skipped_by_code"] == {"NF110": SKIPS_LISTED + 50}
+
+
+def test_split_text_pieces_join_to_the_text():
+    from newsfuse.analyze.article import split_text
+
+    text = "word " * 50 + "x" * 40 + "\nend"
+    pieces = split_text(text, 32)
+    assert "".join(pieces) == text and all(len(p) <= 32 for p in pieces)
+    assert split_text("", 5) == [""]
+
+
+@pytest.mark.slow
+def test_a_text_longer_than_the_parser_takes_is_analysed_in_pieces(monkeypatch):
+    import newsfuse.analyze.article as stage
+    from newsfuse.analyze.article import analyze_articles
+    from newsfuse.clean import split_sentences
+    from newsfuse.records import Article
+
+    monkeypatch.setattr(stage, "PIECE_CHARS", 2_000)  # the real piece is 100,000 characters
+    monkeypatch.setattr(stage, "MAX_ANALYSED_CHARS", 8_000)
+    text = ((EXAMPLES / "samarkand_a.txt").read_text() + "\n\n") * 3
+    article = Article("x", text, "long.txt", published="2022-09-15", sentences=split_sentences(text))
+    (analysis,) = analyze_articles([article])
+    assert all(text[m.start:m.end] == m.text for m in analysis.mentions)
+    assert max(m.end for m in analysis.mentions) > 4_000  # found beyond the first pieces
+    assert "only the first 8,000" in analysis.errors[-1]
