@@ -11,11 +11,13 @@ import typer
 
 from .config import Options
 from .errors import ConfigError, NewsfuseError
+from .render import terminal_json, terminal_text
 from .store import Store
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
+    from rich.text import Text
 
 # Every command pays for what is imported here, `newsfuse --help` included, so
 # only what most commands use is: the pipeline (numpy, datasketch, usearch),
@@ -59,8 +61,19 @@ STORY_COLUMNS = ("id", "title", "first", "last", "articles", "outlets", "indepen
 COUNT_COLUMNS = ("articles", "outlets", "independent")
 
 
+def _plain(text, style: str = "", *, one_line: bool = False) -> Text:
+    """Text from the input (titles, outlets, article text, file names) as Rich
+    shows it literally: a Text is never read as markup or emoji codes, and
+    render.terminal_text takes out what the terminal itself would act on."""
+    from rich.text import Text
+
+    return Text(terminal_text(text, one_line=one_line), style=style)
+
+
 def _fail(exc: NewsfuseError) -> None:
-    err.print(f"[red]error[/red] {exc}")
+    from rich.text import Text
+
+    err.print(Text.assemble(("error", "red"), " ", _plain(exc)))  # messages name input files and items
     raise typer.Exit(1)
 
 
@@ -138,23 +151,22 @@ def ingest(
 
 def _print_report(report: dict, as_json: bool) -> None:
     if as_json:
-        out.print_json(json.dumps(report))
+        out.print_json(json.dumps(report), ensure_ascii=True)  # \u escapes: no raw control characters
         return
     out.print(f"ingested {report['ingested']}, duplicates {report['duplicates']}, "
               f"near-duplicates {report['near_duplicates']}, new stories {report['new_stories']}, "
               f"skipped {report['skipped_count']}")
     for skipped in report["skipped"]:
-        out.print(f"  skipped {skipped['origin']}: {skipped['reason']} [{skipped['code']}]", markup=False)
+        out.print(_plain(f"  skipped {skipped['origin']}: {skipped['reason']} [{skipped['code']}]"))
     if report["skipped_count"] > len(report["skipped"]):
         counts = ", ".join(f"{code} {n:,}" for code, n in report["skipped_by_code"].items())
         out.print(f"  ... and {report['skipped_count'] - len(report['skipped']):,} more skipped (all, by code: "
                   f"{counts})", markup=False)
     for failed in report.get("analysis_errors", []):
-        out.print(f"  analysis incomplete for article {failed['article']}: {'; '.join(failed['errors'])}",
-                  markup=False)
+        out.print(_plain(f"  analysis incomplete for article {failed['article']}: {'; '.join(failed['errors'])}"))
     for failed in report.get("record_errors", []):
-        out.print(f"  record of story {failed['story']} not updated ({failed['error']}): run `newsfuse build`",
-                  markup=False)
+        out.print(_plain(f"  record of story {failed['story']} not updated ({failed['error']}): "
+                         "run `newsfuse build`"))
 
 
 @app.command()
@@ -201,7 +213,7 @@ def stories(
         limit = 0 if as_json else TABLE_ROWS
     shown = rows[:limit] if limit else rows
     if as_json:
-        sys.stdout.write(json.dumps(shown, ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(terminal_json(shown) + "\n")
         return
     if sys.stdout.isatty():
         _print_story_table(shown)
@@ -219,14 +231,13 @@ def _story_cells(row: dict, missing: str) -> list[str]:
 def _print_story_table(rows: list[dict]) -> None:
     from rich import box
     from rich.table import Table
-    from rich.text import Text
 
     # Ids, dates and counts never wrap (ids are copied into `newsfuse story ID`); the title takes what is left.
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for name in STORY_COLUMNS:
         table.add_column(name, no_wrap=name != "title", justify="right" if name in COUNT_COLUMNS else "left")
     for row in rows:
-        table.add_row(*map(Text, _story_cells(row, missing="–")))  # Text: "[" in a title is not markup
+        table.add_row(*(_plain(cell, one_line=True) for cell in _story_cells(row, missing="–")))
     out.print(table)
 
 
@@ -234,7 +245,7 @@ def _write_story_lines(rows: list[dict]) -> None:
     """Tab-separated, for grep, cut and spreadsheets (a rich table of thousands of rows takes seconds)."""
     lines = ["\t".join(STORY_COLUMNS)]
     for row in rows:
-        lines.append("\t".join(" ".join(cell.split()) for cell in _story_cells(row, missing="")))
+        lines.append("\t".join(terminal_text(cell, one_line=True) for cell in _story_cells(row, missing="")))
     sys.stdout.write("\n".join(lines) + "\n")
 
 
@@ -272,7 +283,7 @@ def _export(record: dict, kind: str, output: Path | None, sentences: int) -> Non
     from .export import story_html, story_markdown
 
     if kind == "json":
-        document = json.dumps(record, ensure_ascii=False, indent=1)
+        document = terminal_json(record)
     else:
         render = story_markdown if kind == "md" else story_html
         document = render(record, summary_sentences=sentences)
@@ -283,7 +294,7 @@ def _export(record: dict, kind: str, output: Path | None, sentences: int) -> Non
         output.write_text(document, encoding="utf-8")
     except OSError as exc:
         _fail(ConfigError(f"cannot write {output}: {exc.strerror}", hint="check the folder exists and is writable"))
-    err.print(f"wrote {output}")
+    err.print(_plain(f"wrote {output}"))
 
 
 @app.command()
@@ -317,22 +328,22 @@ def _story_id_or_largest(store: Store, story_id: str | None, largest: bool) -> s
 
 
 def _print_story(record: dict, text: bool, sentences: int, all_claims: bool) -> None:
-    out.rule(f"[bold]{record['title']}[/bold]")
-    out.print(f"story {record['id']}  ·  {record['first_seen'] or '?'} – {record['last_seen'] or '?'}  ·  "
-              f"{record['n_articles']} articles from {record['n_sources']} outlets "
-              f"({record['n_independent']} independent)")
+    out.rule(_plain(record["title"] or "(untitled story)", "bold", one_line=True))
+    out.print(_plain(f"story {record['id']}  ·  {record['first_seen'] or '?'} – {record['last_seen'] or '?'}  ·  "
+                     f"{record['n_articles']} articles from {record['n_sources']} outlets "
+                     f"({record['n_independent']} independent)"))
     if record["record_state"] != "current":
         out.print(f"[yellow]note[/yellow] {record['record_hint']}")
     if record["requested_id"] != record["id"]:
-        out.print(f"(you asked for {record['requested_id']}, which was merged into this story)")
+        out.print(_plain(f"(you asked for {record['requested_id']}, which was merged into this story)"))
     for merge in record["merge_history"]:
-        out.print(f"merged: {merge['from']} → {merge['into']} at {merge['at']} ({merge['reason']})", markup=False)
+        out.print(_plain(f"merged: {merge['from']} → {merge['into']} at {merge['at']} ({merge['reason']})"))
     from .render import analysis_lines, claim_lines, summary_lines, timeline_lines
 
     lines = [*summary_lines(record, sentences), *analysis_lines(record.get("analysis")), *timeline_lines(record),
              *claim_lines(record, all_claims=all_claims)]
     for line in lines:
-        out.print(line, markup=False, highlight=False)
+        out.print(_plain(line))
     for article in record["articles"]:
         _print_article(article, text)
 
@@ -340,14 +351,14 @@ def _print_story(record: dict, text: bool, sentences: int, all_claims: bool) -> 
 def _print_article(article: dict, text: bool) -> None:
     date = f"{article['published']} (from {article['published_from']})" if article["published"] else "date unknown"
     out.print()
-    out.print(f"[bold]{article['title'] or '(untitled)'}[/bold]")
-    out.print(f"  {article['source'] or '(unknown outlet)'} · {date} · {article['n_words']} words · "
-              f"{article['origin']}", markup=False)
+    out.print(_plain(article["title"] or "(untitled)", "bold", one_line=True))
+    out.print(_plain(f"  {article['source'] or '(unknown outlet)'} · {date} · {article['n_words']} words · "
+                     f"{article['origin']}", one_line=True))
     if article["near_dup_of"]:
-        out.print(f"  near-duplicate of {article['near_dup_of']} (counts as one source)")
+        out.print(_plain(f"  near-duplicate of {article['near_dup_of']} (counts as one source)"))
     if article["removed_chrome"]:
-        out.print(f"  page chrome removed: {article['removed_chrome']}", markup=False)
-    out.print(article.get("text") if text else article["excerpt"], markup=False, highlight=False)
+        out.print(_plain(f"  page chrome removed: {article['removed_chrome']}"))
+    out.print(_plain(article.get("text") if text else article["excerpt"]))
 
 
 @eval_app.command("clustering")
@@ -473,8 +484,9 @@ def eval_claims(
         _fail(exc)
     if not as_json:
         for name, story_scores in scores["stories"].items():
-            out.print(f"{name}: pairs P {story_scores['pair_precision']:.3f} R {story_scores['pair_recall']:.3f}, "
-                      f"status accuracy {story_scores['status_accuracy']:.3f}", markup=False)
+            out.print(_plain(f"{name}: pairs P {story_scores['pair_precision']:.3f} "
+                             f"R {story_scores['pair_recall']:.3f}, status accuracy "
+                             f"{story_scores['status_accuracy']:.3f}"))
     _print_scores(scores, as_json)
 
 
@@ -493,14 +505,14 @@ def _print_scores(scores: dict, as_json: bool) -> None:
         print(json.dumps(scores))
         return
     for fold in scores.get("folds", []):
-        out.print(f"fold {fold['fold']}: held-out B³ F1 {fold['bcubed_f1']}, pairwise F1 {fold['pairwise_f1']}, "
-                  f"chosen {fold['params']}", markup=False)
+        out.print(_plain(f"fold {fold['fold']}: held-out B³ F1 {fold['bcubed_f1']}, "
+                         f"pairwise F1 {fold['pairwise_f1']}, chosen {fold['params']}"))
     for key, value in scores.get("mean", scores).items():
         if isinstance(value, dict):  # per-type tables
             for name, row in value.items():
-                out.print(f"{name:>20}  " + "  ".join(f"{k} {_fmt(v)}" for k, v in row.items()), markup=False)
+                out.print(_plain(f"{name:>20}  " + "  ".join(f"{k} {_fmt(v)}" for k, v in row.items())))
         else:
-            out.print(f"{key:>20}  {_fmt(value)}")
+            out.print(_plain(f"{key:>20}  {_fmt(value)}"))
 
 
 def _fmt(value) -> str:

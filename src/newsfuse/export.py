@@ -1,8 +1,10 @@
 """A story record as Markdown, and as one self-contained HTML page.
 
-The HTML is the Markdown rendered by markdown-it (raw HTML off, so article
-text can never inject markup) inside a page with its own inline style: no
-scripts, fonts or images to fetch, it opens from a file in any browser.
+Article-derived text is escaped (``md``) and only http(s) URLs become links
+(``md_link``), so the Markdown holds no live HTML or link even for a renderer
+that allows raw HTML. The HTML is that Markdown rendered by markdown-it (raw
+HTML off as well) inside a page with its own inline style: no scripts, fonts
+or images to fetch, it opens from a file in any browser.
 Sources are numbered in article order; every summary sentence, timeline
 entry and claim cites the numbers of the articles that state it.
 """
@@ -11,8 +13,9 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote, urlsplit
 
-from .render import cite, event_parts, source_label, source_numbers
+from .render import cite, event_parts, source_label, source_numbers, terminal_text
 
 DEFAULT_SUMMARY_SENTENCES = 5
 _STATUS_TITLES = [("conflicting", "Conflicting"), ("updated", "Updated"), ("corroborated", "Corroborated"),
@@ -31,15 +34,36 @@ def story_html(record: dict, *, summary_sentences: int = DEFAULT_SUMMARY_SENTENC
 
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(
         story_markdown(record, summary_sentences=summary_sentences))
-    return _PAGE.format(title=html.escape(record["title"] or "story"), body=body)
+    return _PAGE.format(title=html.escape(terminal_text(record["title"] or "story", one_line=True)), body=body)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+# Every ASCII punctuation character that starts Markdown syntax (emphasis, code,
+# links and images, raw HTML and entities, tables, headings, strikethrough):
+# a backslash makes it literal in CommonMark, whatever the renderer's html option.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&!~])")
+# Kept as they are in a link target: RFC 3986 reserved and unreserved characters
+# and "%", but not ( ) [ ] < > or spaces, which could end the link syntax early.
+_URL_SAFE = "/:?#@!$&'*+,;=%-._~"
 
 
-def md(text: str) -> str:
-    """Article text as literal Markdown: special characters escaped, one line."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+def md(text) -> str:
+    """Article text as literal inline Markdown: special characters escaped, no
+    control characters, one line (a newline could end the list item, table row
+    or heading it is in, and start a block of its own: raw HTML, a heading)."""
+    return _MD_SPECIAL.sub(r"\\\1", terminal_text(text, one_line=True))
+
+
+def md_link(text, url: str | None) -> str:
+    """``text`` linked to ``url`` when that is an http(s) URL, percent-encoded so
+    it stays one link target; any other URL (javascript:, data:, a file) is
+    left out, and ``text`` shown alone."""
+    try:
+        parts = urlsplit((url or "").strip())
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return md(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return md(text)
+    return f"[{md(text)}]({quote(parts.geturl(), safe=_URL_SAFE)})"  # geturl: without the tabs urlsplit ignores
 
 
 # ---- sections ----------------------------------------------------------------
@@ -88,7 +112,7 @@ def _timeline(record: dict, numbers: dict) -> str:
     entries = record.get("timeline") or []
     if not entries:
         return ""
-    rows = [f"| {e['date']} ({md(e['written'])}) | {md(e['text'])} | {cite(e['citations'], numbers)} |"
+    rows = [f"| {md(e['date'])} ({md(e['written'])}) | {md(e['text'])} | {cite(e['citations'], numbers)} |"
             for e in entries]
     return "\n".join(["## Timeline", "", "| Date (as written) | Fact | Sources |", "| --- | --- | --- |", *rows])
 
@@ -98,7 +122,7 @@ def _events(record: dict) -> str:
     lines = []
     for event in events:
         actors, facts, reports = event_parts(event)
-        lines.append(f"- **{event['type']}** {md(actors)}{' · ' + md(facts) if facts else ''} ({reports})")
+        lines.append(f"- **{md(event['type'])}** {md(actors)}{' · ' + md(facts) if facts else ''} ({reports})")
     return "\n".join(["## Events", "", *lines]) if lines else ""
 
 
@@ -142,11 +166,10 @@ def _claim_item(fact: dict, numbers: dict) -> str:
 def _sources(record: dict, numbers: dict) -> str:
     lines = ["## Sources", ""]
     for article in record["articles"]:
-        title = md(article["title"] or "(untitled)")
-        linked = f"[{title}](<{article['url']}>)" if article.get("url") else title
+        linked = md_link(article["title"] or "(untitled)", article.get("url"))
         copy = f" · copy of [{numbers[article['near_dup_of']]}]" if article.get("near_dup_of") in numbers else ""
         lines.append(f"{numbers[article['id']]}. {md(source_label(article))} — {linked} · "
-                     f"published {article['published'] or 'date unknown'}{copy}")
+                     f"published {md(article['published'] or 'date unknown')}{copy}")
     return "\n".join(lines)
 
 

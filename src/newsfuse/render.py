@@ -5,9 +5,45 @@ Functions return lines; the CLI prints them.
 
 from __future__ import annotations
 
+import json
+import re
+
 _WHO_SHOWN = 12
 _PLACES_SHOWN = 10
 _QUOTE_CHARS = 160
+
+
+# Article text, titles, outlets, URLs and file names come from the input, and a
+# terminal acts on control characters in what it prints: ESC sequences clear the
+# screen, move the cursor, set the window title or make hidden hyperlinks (OSC 8),
+# bidi overrides (U+202E) show text in another order than it is stored. Whole
+# ESC sequences go (their parameters would otherwise show as junk), then every
+# other C0/C1 control and bidi control; tab and newline stay where a line may
+# hold them. Input text is printed without Rich markup too (cli.py).
+_ESC_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]?"               # CSI: colours, cursor, erase
+    r"|[\]PX^_][^\x07\x1b\n]*(?:\x07|\x1b\\)?"  # OSC, DCS, SOS, PM, APC: to BEL, ST or line end
+    r"|[ -/]*[0-~]?)")                          # two-character and nF escapes
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+# JSON escapes C0 controls itself; C1 and bidi controls (and the line separators
+# JavaScript chokes on) are written as \u escapes: the same data, nothing raw.
+_JSON_RAW = re.compile(f"[\x7f-\x9f{_BIDI}\u2028\u2029]")
+
+
+def terminal_text(text: str, *, one_line: bool = False) -> str:
+    """``text`` with nothing a terminal would act on: no escape sequences, no
+    control or bidi characters (a carriage return becomes a newline). With
+    ``one_line`` newlines and tabs become spaces too, for titles and table cells."""
+    text = _ESC_SEQUENCE.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub("", text)
+    return " ".join(text.split()) if one_line else text
+
+
+def terminal_json(data, *, indent: int | None = 1) -> str:
+    """``data`` as JSON (non-ASCII text kept) with no raw control or bidi character."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def analysis_lines(analysis: dict | None) -> list[str]:
