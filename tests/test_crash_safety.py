@@ -104,3 +104,33 @@ def test_a_text_longer_than_the_parser_takes_is_analysed_in_pieces(monkeypatch):
     assert all(text[m.start:m.end] == m.text for m in analysis.mentions)
     assert max(m.end for m in analysis.mentions) > 4_000  # found beyond the first pieces
     assert "only the first 8,000" in analysis.errors[-1]
+
+
+def test_a_second_writer_is_refused_while_a_run_writes_and_a_killed_run_is_closed(tmp_path, bow):
+    from newsfuse import StoreError
+
+    path = tmp_path / "n.db"
+    with Store(path) as store, Store(path) as other:
+        killed = store.start_run()  # a run that never finished
+        with store.one_writer(), pytest.raises(StoreError, match="another newsfuse run is writing") as caught:
+            ingest([], other, embedder=bow)
+        assert caught.value.code == "NF209"
+        ingest([], other, embedder=bow)  # the lock is free again
+        row = store.db.execute("SELECT finished_at, report FROM ingest_runs WHERE id = ?", (killed,)).fetchone()
+        assert row[0] is not None and '"interrupted": true' in row[1]
+
+
+@pytest.mark.slow
+def test_an_ingest_killed_at_a_random_moment_and_rerun_equals_an_uninterrupted_run():
+    """One trial of benchmarks/crash.py (SIGKILL to the writer and its workers; the benchmark runs twenty)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT, shared_file
+
+    shared_file("data", "stories", "news_cluster.jsonl")
+    seed = int.from_bytes(os.urandom(2), "big")  # a different moment each run: the seed says which
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "crash.py"), "--trials", "1", "--articles", "12",
+                           "--batch", "4", "--seed", str(seed)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"seed {seed}:\n{done.stdout}\n{done.stderr}"

@@ -7,6 +7,7 @@ Nothing here prints: progress goes to an optional callback
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections import deque
@@ -32,6 +33,18 @@ log = logging.getLogger("newsfuse")
 
 def _no_progress(stage: str, done: int, total: int | None) -> None:
     pass
+
+
+def _one_writer(store_at: int):
+    """A run that writes holds the store's writer lock throughout (the store
+    is its ``store_at``-th positional argument)."""
+    def wrap(function):
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            with args[store_at].one_writer():
+                return function(*args, **kwargs)
+        return run
+    return wrap
 
 
 @dataclass
@@ -132,6 +145,7 @@ def _remember_url(store: Store, window: dict, seen: set[str], article: Article) 
             store.add_url(article.id, article.url)
 
 
+@_one_writer(store_at=1)
 def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options = Options(),
            cluster_options: ClusterOptions = ClusterOptions(), embedder: Embedder | None = None,
            body_embedder: Embedder | None = None, progress: Progress = _no_progress,
@@ -343,6 +357,7 @@ def _put_processed(store: Store, processed: list, report: IngestReport) -> None:
             report.analysis_errors.append({"article": item.article_id, "errors": errors})
 
 
+@_one_writer(store_at=0)
 def analyze_stored(store: Store, *, options: Options = Options(), redo: bool = False,
                    progress: Progress = _no_progress) -> int:
     """Analyse stored articles that have no analysis (``redo``: or an older
@@ -388,6 +403,7 @@ def _claims_of_stored(store: Store, ids: list[str], options: Options, progress: 
         progress("claims", start + len(batch), len(ids))
 
 
+@_one_writer(store_at=0)
 def build_story_records(store: Store, story_ids: Iterable[str] | None = None, *, redo: bool = False,
                         options: Options = Options(), progress: Progress = _no_progress) -> int:
     """Bring the record (claims, summary, timeline) of every given live story

@@ -89,6 +89,32 @@ class Store:
             raise
         self.db.execute("RELEASE item")
 
+    @contextmanager
+    def one_writer(self) -> Iterator[None]:
+        """Hold the database's writer lock for a run (ingest, analyze, build).
+
+        Runs keep state in memory between transactions (the story index), so
+        two at once would each miss the other's stories: the second is
+        refused. The lock is an flock on ``<database>.lock`` (a separate file:
+        a descriptor of the database file itself, once closed, would drop
+        SQLite's own locks); the system releases it when its process dies,
+        so a killed run never leaves it held."""
+        import fcntl
+
+        if self.path == ":memory:":
+            yield
+            return
+        with open(self.path + ".lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                raise StoreError(f"another newsfuse run is writing to {self.path}", code="NF209",
+                                 hint="wait for it to finish, then run this again (reads work meanwhile)") from exc
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     # -- articles ---------------------------------------------------------
 
     def has_article(self, article_id: str) -> bool:
@@ -372,7 +398,12 @@ class Store:
     # -- runs -------------------------------------------------------------
 
     def start_run(self) -> int:
+        """A new run's row; rows of runs that never finished (killed: the
+        caller holds ``one_writer``, so none is still running) are closed as
+        interrupted."""
         with self.transaction():
+            self.db.execute("UPDATE ingest_runs SET finished_at = ?, report = ? WHERE finished_at IS NULL",
+                            (now(), json.dumps({"interrupted": True})))
             cursor = self.db.execute("INSERT INTO ingest_runs (started_at) VALUES (?)", (now(),))
         return cursor.lastrowid
 
