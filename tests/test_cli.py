@@ -72,3 +72,15 @@ def test_stories_json_lists_every_story_unless_limited(tmp_path):
     assert [s["id"] for s in everything] == ["s3", "s2", "s1"]
     limited = json.loads(runner.invoke(app, ["stories", "--db", db, "--json", "--limit", "1"]).stdout)
     assert [s["id"] for s in limited] == ["s3"]
+
+
+def test_stories_says_how_many_records_are_pending(tmp_path):
+    from newsfuse import Store
+
+    db = stories_db(tmp_path / "n.db", 2)
+    with Store(db) as store, store.transaction():
+        store.mark_pending(["s1", "s2"])
+    result = runner.invoke(app, ["stories", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "2 story record(s) pending" in result.stderr and "newsfuse build" in result.stderr
+    assert len(result.stdout.splitlines()) == 3  # the listing itself unchanged

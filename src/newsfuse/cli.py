@@ -202,13 +202,16 @@ def stories(
     A terminal gets a table; a pipe or a file gets a header and one
     tab-separated line per story.
     """
-    from .query import list_stories
+    from .query import list_stories, records_pending
 
     try:
         with Store(db) as store:
-            rows = list_stories(store)
+            rows, pending = list_stories(store), records_pending(store)
     except NewsfuseError as exc:
         _fail(exc)
+    if pending:  # on stderr: the listing stays clean for programs
+        typer.echo(f"{pending} story record(s) pending (an interrupted run, or records off): "
+                   "run `newsfuse build`", err=True)
     if limit is None:  # a table is read by a person; JSON by a program, which wants everything
         limit = 0 if as_json else TABLE_ROWS
     shown = rows[:limit] if limit else rows

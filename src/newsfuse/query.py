@@ -12,6 +12,11 @@ def list_stories(store: Store) -> list[dict]:
     return store.stories()
 
 
+def records_pending(store: Store) -> int:
+    """How many stories wait for their record to be (re)built (``newsfuse build`` builds them)."""
+    return store.count_pending()
+
+
 def get_story(store: Store, story_id: str, *, with_text: bool = False, with_analyses: bool = False) -> dict:
     """One story's record: header, articles, analysis, claims, summary, timeline.
 
