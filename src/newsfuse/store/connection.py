@@ -22,8 +22,8 @@ DISK_HINT = "free space and run again; the database holds everything committed b
 _KNOWN = (
     ("SQLITE_FULL", "NF204", "disk full", DISK_HINT),
     # EFBIG (a file-size limit) and a failing disk both show as an I/O error; so can a full disk
-    ("SQLITE_IOERR", "NF204", "disk I/O error (a full disk or a file-size limit shows as this too)",
-     DISK_HINT + " (or check the disk)"),
+    ("SQLITE_IOERR", "NF204", "disk I/O error: the disk is full, the file at a size limit, or the disk failing",
+     DISK_HINT),
     ("SQLITE_READONLY", "NF203", "the file or its folder is read-only",
      "check its permissions; `newsfuse stories` and `newsfuse story` read read-only files"),
     ("SQLITE_PERM", "NF203", "permission denied", "check the file's and its folder's permissions"),
@@ -43,10 +43,10 @@ def store_error(path: str, exc: sqlite3.Error, doing: str, *, known_only: bool =
     Hints are only those the error supports ("damaged" only for a corrupt
     file). Unknown errors: a generic StoreError, or None with ``known_only``.
     """
-    name = getattr(exc, "sqlite_errorname", "") or ""
+    name = getattr(exc, "sqlite_errorname", "") or ""  # Python 3.11+: the (extended) SQLite result code
     for prefix, code, reason, hint in _KNOWN:
         if name.startswith(prefix):
-            return StoreError(f"cannot {doing} {path}: {reason} ({exc})", hint=hint, code=code)
+            return StoreError(f"cannot {doing} {path}: {reason} [{name}]", hint=hint, code=code)
     if known_only:
         return None
     return StoreError(f"cannot {doing} {path}: {exc}", hint="check the path")
