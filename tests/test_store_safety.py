@@ -268,6 +268,28 @@ def test_a_full_disk_is_a_clear_error_and_keeps_every_committed_batch(tmp_path):
     consistent(path)
 
 
+def test_a_full_disk_at_the_story_index_file_is_a_clear_error_and_the_next_run_rebuilds_it(tmp_path, monkeypatch):
+    import errno
+
+    from newsfuse.vector_index import StoryVectors
+
+    def disk_full(self, path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    path, bow = tmp_path / "n.db", BagOfWordsEmbedder()
+    save = StoryVectors.save
+    monkeypatch.setattr(StoryVectors, "save", disk_full)
+    with Store(path) as store, pytest.raises(StoreError, match=r"\[NF204\] cannot write the story index"):
+        ingest(items(0, 12), store, options=CHEAP, embedder=bow)
+    consistent(path)
+    monkeypatch.setattr(StoryVectors, "save", save)
+    with Store(path) as store:
+        assert store.get_meta("story_index_token") == "dirty"  # so the next run rebuilds the index
+        report = ingest(items(0, 20), store, options=CHEAP, embedder=bow)
+        assert (report.duplicates, report.ingested, store.count_articles()) == (12, 8, 20)
+    consistent(path)
+
+
 # ---- readers during an ingest -------------------------------------------------------------------
 
 
