@@ -164,15 +164,19 @@ def shared_dir():
     shutil.rmtree(folder)
 
 
-def as_reader_without_rights(path: Path, mode: str) -> dict:
-    """Run CHILD where permissions bind: as ``nobody`` when this is root (root ignores them)."""
+def without_rights(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run Python with ``args`` where permissions bind: as ``nobody`` when this is root (root ignores them)."""
     prefix = []
     if os.geteuid() == 0:
         if shutil.which("setpriv") is None:
             pytest.skip("running as root without setpriv: cannot drop the rights that ignore permissions")
         prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    done = subprocess.run([*prefix, sys.executable, "-c", CHILD, str(path), mode], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": SRC}, cwd=path.parent, timeout=120)
+    return subprocess.run([*prefix, sys.executable, *args], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "PYTHONPATH": SRC}, cwd=cwd, timeout=120)
+
+
+def as_reader_without_rights(path: Path, mode: str) -> dict:
+    done = without_rights("-c", CHILD, str(path), mode, cwd=path.parent)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -189,6 +193,13 @@ def test_a_read_only_database_in_a_read_only_folder_can_be_read_not_written(shar
         n_stories = len(list_stories(store))
     read_only(shared_dir)
     assert as_reader_without_rights(path, "read") == {"stories": n_stories, "articles": 12}
+    cli = ("-c", "from newsfuse.cli import main; main()")
+    listed = without_rights(*cli, "stories", "--db", str(path), "--json", cwd=shared_dir)
+    assert listed.returncode == 0 and len(json.loads(listed.stdout)) == n_stories, listed.stderr
+    shown = without_rights(*cli, "story", "--largest", "--db", str(path), "--json", cwd=shared_dir)
+    assert shown.returncode == 0 and json.loads(shown.stdout)["record_state"] == "missing", shown.stderr
+    refused = without_rights(*cli, "ingest", "-", "--db", str(path), cwd=shared_dir)
+    assert refused.returncode == 1 and "[NF203]" in refused.stderr and "damaged" not in refused.stderr
     wrote = as_reader_without_rights(path, "write")
     assert wrote["code"] == "NF203" and "read-only" in wrote["error"] and "damaged" not in wrote["error"]
     assert str(path) in wrote["error"]
