@@ -248,15 +248,17 @@ size = os.path.getsize(path)
 # ignored), as on a full disk.
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (size + 150_000, resource.RLIM_INFINITY))
-done = []
+done, store = [], Store(path)
 try:
-    with Store(path) as store:
-        ingest(items(20, 400), store, options=CHEAP, embedder=bow,
-               progress=lambda stage, n, total: done.append(n) if stage == "cluster" else None)
+    ingest(items(20, 400), store, options=CHEAP, embedder=bow,
+           progress=lambda stage, n, total: done.append(n) if stage == "cluster" else None)
     print(json.dumps({"finished": True}))
 except StoreError as exc:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    store.start_run()  # space again: the same connection writes, the failed transaction is gone
     print(json.dumps({"error": str(exc), "code": exc.code, "committed": 20 + max(done, default=0),
                       "cause": type(exc.__cause__).__name__}))
+store.close()
 """
 
 

@@ -104,7 +104,7 @@ class Store:
         """
         if self.readonly:
             raise StoreError(f"{self.path} is open for reading only", hint="open it with Store(path) to write")
-        try:
+        with self._errors_named("write"):
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield
@@ -112,11 +112,6 @@ class Store:
             except BaseException:
                 self._rollback()
                 raise
-        except sqlite3.Error as exc:
-            mapped = store_error(self.path, exc, "write", known_only=True)
-            if mapped is None:  # a constraint or SQL error is a bug: keep its own type
-                raise
-            raise mapped from exc
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -129,7 +124,7 @@ class Store:
         if self.db.in_transaction:
             yield
             return
-        try:
+        with self._errors_named("read"):
             self.db.execute("BEGIN")
             try:
                 yield
@@ -137,8 +132,15 @@ class Store:
                 self._rollback()
                 raise
             self.db.execute("COMMIT")
+
+    @contextmanager
+    def _errors_named(self, doing: str) -> Iterator[None]:
+        """SQLite's failures (disk, permissions, locks, damage) as StoreErrors naming this file;
+        any other sqlite3 error (a constraint, bad SQL) is a bug and keeps its own type."""
+        try:
+            yield
         except sqlite3.Error as exc:
-            mapped = store_error(self.path, exc, "read", known_only=True)
+            mapped = store_error(self.path, exc, doing, known_only=True)
             if mapped is None:
                 raise
             raise mapped from exc
