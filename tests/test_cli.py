@@ -27,9 +27,17 @@ def test_ingest_list_and_show_the_example(tmp_path):
 
 
 def test_unknown_story_is_a_clear_error(tmp_path):
-    result = runner.invoke(app, ["story", "nope", "--db", str(tmp_path / "n.db")])
+    result = runner.invoke(app, ["story", "nope", "--db", stories_db(tmp_path / "n.db", 1)])
     assert result.exit_code == 1
     assert "story id 'nope' matches no story" in result.output
+
+
+def test_reading_a_mistyped_path_says_so_and_creates_nothing(tmp_path):
+    for command in (["stories"], ["story", "--largest"]):
+        result = runner.invoke(app, [*command, "--db", str(tmp_path / "typo.db")])
+        assert result.exit_code == 1
+        assert "[NF202] no database file at" in result.output
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_bad_published_option_is_a_clear_error(tmp_path):

@@ -53,6 +53,8 @@ out = _Console(soft_wrap=True)
 err = _Console(stderr=True)
 
 DB_OPTION = typer.Option("newsfuse.db", "--db", help="SQLite database file (created if missing).")
+# Reading commands open the file read-only: never created or changed, readable during an ingest.
+READ_DB_OPTION = typer.Option("newsfuse.db", "--db", help="SQLite database file (read only).")
 PROCESSES_OPTION = typer.Option(None, "--processes", min=1,
                                 help="Worker processes for the analysis [default: 2 on a 2-core machine, "
                                      "or NEWSFUSE_PROCESSES].")
@@ -191,7 +193,7 @@ def analyze(
 
 @app.command()
 def stories(
-    db: Path = DB_OPTION,
+    db: Path = READ_DB_OPTION,
     as_json: bool = typer.Option(False, "--json", help="The stories as a JSON array: all of them unless --limit."),
     limit: Optional[int] = typer.Option(None, "--limit", min=0, show_default=False,
                                         help=f"List the N largest stories (default {TABLE_ROWS}; all with "
@@ -205,7 +207,7 @@ def stories(
     from .query import list_stories, records_pending
 
     try:
-        with Store(db) as store:
+        with Store(db, readonly=True) as store:
             rows, pending = list_stories(store), records_pending(store)
     except NewsfuseError as exc:
         _fail(exc)
@@ -256,7 +258,7 @@ def _write_story_lines(rows: list[dict]) -> None:
 def story(
     story_id: Optional[str] = typer.Argument(None, help="Story id (or a unique prefix)."),
     largest: bool = typer.Option(False, "--largest", help="Show the story with the most articles."),
-    db: Path = DB_OPTION,
+    db: Path = READ_DB_OPTION,
     as_json: bool = typer.Option(False, "--json", help="The whole record as JSON (with each article's analysis)."),
     as_md: bool = typer.Option(False, "--md", help="The record as Markdown."),
     as_html: bool = typer.Option(False, "--html", help="The record as one self-contained HTML page."),
@@ -271,7 +273,7 @@ def story(
     try:
         if as_json + as_md + as_html > 1:
             raise ConfigError("choose one of --json, --md, --html")
-        with Store(db) as store:
+        with Store(db, readonly=True) as store:
             story_id = _story_id_or_largest(store, story_id, largest)
             record = get_story(store, story_id, with_text=text, with_analyses=as_json)
     except NewsfuseError as exc:

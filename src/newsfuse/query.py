@@ -9,7 +9,8 @@ _EXCERPT_CHARS = 280
 
 def list_stories(store: Store) -> list[dict]:
     """Live stories, largest first: id, title, dates, article and outlet counts."""
-    return store.stories()
+    with store.snapshot():
+        return store.stories()
 
 
 def records_pending(store: Store) -> int:
@@ -26,8 +27,14 @@ def get_story(store: Store, story_id: str, *, with_text: bool = False, with_anal
     the stored ones, and ``record_state`` says whether they are current,
     stale (the story has changed since) or missing, with ``record_hint``
     saying how to build them. ``with_text`` adds each article's cleaned text,
-    ``with_analyses`` each article's full analysis.
+    ``with_analyses`` each article's full analysis. All of it is read in one
+    snapshot, so an ingest running meanwhile never shows half-way.
     """
+    with store.snapshot():
+        return _story(store, story_id, with_text, with_analyses)
+
+
+def _story(store: Store, story_id: str, with_text: bool, with_analyses: bool) -> dict:
     from .story_record import stored_sections
 
     resolved = store.resolve_story(store.find_story_id(story_id))

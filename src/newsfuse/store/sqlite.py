@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import NotFoundError, StoreError
+from .connection import open_reader, open_writer, store_error
 from .migrations import MIGRATIONS
 
 if TYPE_CHECKING:  # an annotation only: `newsfuse stories` need not build the record classes
@@ -26,20 +27,32 @@ def now() -> str:
 
 
 class Store:
-    """One SQLite database. Use as a context manager or call close()."""
+    """One SQLite database. Use as a context manager or call close().
 
-    def __init__(self, path: str | Path):
-        self.path = str(path)
+    ``readonly=True`` opens an existing database for reading only: it never
+    creates, migrates or writes the file (so it works on read-only files and
+    alongside a running ingest) and refuses a schema other than this
+    newsfuse's. Read several queries inside ``snapshot()`` to see one state.
+    """
+
+    def __init__(self, path: str | Path, *, readonly: bool = False):
+        self.path, self.readonly = str(path), readonly
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db = open_reader(self.path) if readonly else open_writer(self.path)
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc, "open database") from exc
+        try:
             self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}",
-                             hint="check the path, or move a corrupt file away and ingest again") from exc
+            if readonly:
+                self._check_schema()
+            else:
+                self._migrate()
+        except sqlite3.Error as exc:
+            self.db.close()
+            raise store_error(self.path, exc, "open database") from exc
+        except BaseException:  # the caller's `with` never gets this store to close
+            self.db.close()
+            raise
 
     def __enter__(self) -> Store:
         return self
@@ -66,16 +79,82 @@ class Store:
                         self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number}")
 
+    def _check_schema(self) -> None:
+        """A reader cannot migrate: it takes this newsfuse's schema or says what to run."""
+        version, latest = self.schema_version, len(MIGRATIONS)
+        if version == latest:
+            return
+        if version > latest:
+            raise StoreError(f"database {self.path} has schema version {version}, newer than this newsfuse "
+                             f"({latest})", hint="upgrade newsfuse", code="NF201")
+        if version == 0:
+            raise StoreError(f"{self.path} is not a newsfuse database (it holds no newsfuse tables)",
+                             hint="check --db, or ingest articles into it first", code="NF205")
+        raise StoreError(f"database {self.path} has schema version {version}, older than this newsfuse "
+                         f"({latest}); reading does not upgrade it",
+                         hint=f"run `newsfuse build --db {self.path}` or an ingest once to upgrade it", code="NF205")
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE ... COMMIT; ROLLBACK on any error."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """BEGIN IMMEDIATE ... COMMIT; ROLLBACK on any error.
+
+        The one place writes are committed, so the one place SQLite's write
+        failures (disk full, read-only file, locked) become StoreErrors; the
+        rollback leaves the database as the last committed transaction left it.
+        """
+        if self.readonly:
+            raise StoreError(f"{self.path} is open for reading only", hint="open it with Store(path) to write")
+        with self._errors_named("write"):
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self.db.execute("COMMIT")  # inside the try: a COMMIT that fails (disk full) is rolled back too
+            except BaseException:
+                self._rollback()
+                raise
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Several reads that see one committed state of the database.
+
+        A deferred BEGIN: under WAL the first read fixes the snapshot, and a
+        writer committing meanwhile is not seen (nor waited for). Inside a
+        transaction already (a writer reading back), that one is the snapshot.
+        """
+        if self.db.in_transaction:
+            yield
+            return
+        with self._errors_named("read"):
+            self.db.execute("BEGIN")
+            try:
+                yield
+            except BaseException:
+                self._rollback()
+                raise
+            self.db.execute("COMMIT")
+
+    @contextmanager
+    def _errors_named(self, doing: str) -> Iterator[None]:
+        """SQLite's failures (disk, permissions, locks, damage) as StoreErrors naming this file;
+        any other sqlite3 error (a constraint, bad SQL) is a bug and keeps its own type."""
         try:
             yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            mapped = store_error(self.path, exc, doing, known_only=True)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    def _rollback(self) -> None:
+        # SQLite may have rolled back already (it does on some disk-full and
+        # I/O errors); a ROLLBACK that fails itself leaves the database as
+        # committed too (WAL frames without a commit are ignored), so the
+        # error worth raising is the first one.
+        if self.db.in_transaction:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

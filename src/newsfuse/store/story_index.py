@@ -16,6 +16,7 @@ from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
 from ..cluster import ClusterOptions, StoryIndex, StoryState, TermWeights
+from ..errors import StoreError
 from ..vector_index import StoryVectors
 from .sqlite import Store
 
@@ -116,7 +117,12 @@ def save_story_index(store: Store, index: StoryIndex) -> None:
     if path is None:
         return
     token = uuid.uuid4().hex
-    index.vectors.save(path)
-    path.with_suffix(".token").write_text(token)
+    try:
+        index.vectors.save(path)
+        path.with_suffix(".token").write_text(token)
+    except (OSError, RuntimeError) as exc:  # usearch raises RuntimeError; the token stays "dirty"
+        raise StoreError(f"cannot write the story index {path}: {exc}", code="NF204",
+                         hint="free space and run again; the database holds everything (the next run "
+                              "rebuilds the index from it)") from exc
     with store.transaction():
         store.set_meta(_TOKEN_KEY, token)
