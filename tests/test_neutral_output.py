@@ -158,6 +158,9 @@ def test_json_output_has_no_raw_control_characters(tmp_path):
 
 
 def test_errors_naming_input_are_shown_literally(tmp_path):
+    from newsfuse import Store
+
+    Store(tmp_path / "n.db").close()  # an empty database: reads never create one
     result = runner.invoke(app, ["story", f"x{MARKUP}{TERMINAL}", "--db", str(tmp_path / "n.db")])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # not a MarkupError
     assert "matches no story" in result.output

@@ -183,7 +183,7 @@ class Store:
         if self.path == ":memory:":
             yield
             return
-        with open(self.path + ".lock", "a+") as handle:
+        with self._lock_file() as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
@@ -193,6 +193,14 @@ class Store:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _lock_file(self):
+        try:
+            return open(self.path + ".lock", "a+")
+        except OSError as exc:
+            raise StoreError(f"cannot write {self.path}: cannot create its lock file ({exc.strerror})",
+                             code="NF203", hint="check the folder's permissions, or read with `newsfuse stories`"
+                                                " / `story`, which need none") from exc
 
     # -- articles ---------------------------------------------------------
 
