@@ -1,7 +1,7 @@
 """One exception tree for newsfuse.
 
 Every error carries a stable ``code`` (``NF1xx`` input, ``NF2xx`` store,
-``NF3xx`` models, ``NF4xx`` configuration, ``NF5xx`` evaluation) and a ``hint``
+``NF3xx`` models, ``NF4xx`` configuration, ``NF5xx`` evaluation, ``NF6xx`` access) and a ``hint``
 that says how to fix the problem. Foreign exceptions are mapped to these at
 the boundary with ``raise ... from``.
 """
@@ -10,9 +10,12 @@ from __future__ import annotations
 
 
 class NewsfuseError(Exception):
-    """Base of every error newsfuse raises on purpose."""
+    """Base of every error newsfuse raises on purpose.
+
+    ``http_status`` is what the server answers with it (one place: here)."""
 
     code = "NF000"
+    http_status = 500
 
     def __init__(self, message: str, *, hint: str | None = None, code: str | None = None):
         self.message = message
@@ -30,6 +33,7 @@ class InputError(NewsfuseError):
     """One input item cannot be used. Pipelines skip it and go on."""
 
     code = "NF100"
+    http_status = 400
 
     def __init__(self, origin: str, reason: str, *, hint: str | None = None, code: str | None = None):
         self.origin = origin
@@ -41,12 +45,14 @@ class StoreError(NewsfuseError):
     """The database cannot be opened, migrated or written."""
 
     code = "NF200"
+    http_status = 503
 
 
 class ModelError(NewsfuseError):
     """A packaged model is missing or cannot be loaded."""
 
     code = "NF300"
+    http_status = 503
 
 
 class WorkerError(ModelError):
@@ -59,15 +65,32 @@ class ConfigError(NewsfuseError):
     """A setting or command-line option has an unusable value."""
 
     code = "NF400"
+    http_status = 400
 
 
 class EvalError(NewsfuseError):
     """An evaluation corpus is missing or malformed."""
 
     code = "NF500"
+    http_status = 500
 
 
 class NotFoundError(NewsfuseError):
     """A story or article id that the store does not hold."""
 
     code = "NF210"
+    http_status = 404
+
+
+class AuthError(NewsfuseError):
+    """A write without the right token (401), or writes turned off (403, ``code`` NF602)."""
+
+    code = "NF601"
+    http_status = 401
+
+
+class TooLargeError(InputError):
+    """A request body over the server's limit."""
+
+    code = "NF130"
+    http_status = 413

@@ -111,3 +111,73 @@ def _article_view(article: dict) -> dict:
     view["removed_chrome"] = article["removed"]
     view["excerpt"] = article["text"][:_EXCERPT_CHARS] + ("…" if len(article["text"]) > _EXCERPT_CHARS else "")
     return view
+
+
+# -- read functions for the server (issue 13): signatures and shapes agreed;
+# bodies being written. Every function only reads (a read-only store works).
+
+STORY_SORTS = ("latest", "largest", "outlets")
+SEARCH_MODES = ("text", "semantic", "hybrid")
+
+
+def find_stories(store: Store, *, q: str | None = None, entity: str | None = None, place: str | None = None,
+                 date_from: str | None = None, date_to: str | None = None, sort: str = "latest",
+                 limit: int = 20, cursor: str | None = None) -> dict:
+    """Live stories, filtered and paged: ``{"items": [...], "next_cursor": str | None}``.
+
+    Filters: ``q`` words in a story's articles' titles or text (full-text);
+    ``entity`` an entity key named in it; ``place`` a place key or name (the
+    story's place); ``date_from``/``date_to`` ISO dates overlapping the story's
+    first..last dates. ``sort``: latest (last_seen desc), largest (articles),
+    outlets (independent outlets). ``cursor``: opaque, from the previous page.
+    Each item: id, title, first_seen, last_seen, place ({key, name} or None),
+    entities (top 5: {key, name, type}), n_articles, n_sources, n_independent,
+    claim_counts ({corroborated, single_source, conflicting, updated}: 0 when
+    the record is missing), record_state.
+    """
+    raise NotImplementedError
+
+
+def get_article(store: Store, article_id: str) -> dict:
+    """One article: id, title, text, url, urls, source, published,
+    published_from, language, origin, story_id, near_dup_of, removed (the
+    chrome lines taken out), sentences ([start, end]), and ``analysis``
+    (None if not analysed): entities ({key, name, type, aliases}), mentions,
+    timexes, quotes, events, each with character spans into ``text``.
+    NotFoundError if there is no such article."""
+    raise NotImplementedError
+
+
+def find_entities(store: Store, q: str | None = None, *, limit: int = 20) -> list[dict]:
+    """Entities whose name or alias contains ``q`` (all when None), most
+    mentioned first: {key, name, type, n_articles, n_stories}."""
+    raise NotImplementedError
+
+
+def get_entity(store: Store, key: str) -> dict:
+    """One entity: key, name, aliases, type, country, lat, lon (None when not
+    a known place), n_articles; ``stories`` it appears in, by date ({id,
+    title, first_seen, last_seen, n_articles_naming}); ``quotes`` it said
+    ({text, article_id, story_id, start, end, published, source}); ``events``
+    it took part in ({type, date, place, role, article_id, story_id,
+    sentence}). NotFoundError if unknown."""
+    raise NotImplementedError
+
+
+def search(store: Store, q: str, *, mode: str = "text", limit: int = 20, query_vector=None) -> list[dict]:
+    """Articles and facts matching ``q``, best first: {kind ("article" |
+    "fact"), id (article id, or "story_id:fact_id"), story_id, story_title,
+    title, snippet, score, published}. ``snippet`` is a list of {text, hit}
+    parts (hit: a matched term), never markup, so any front end escapes it.
+    ``mode``: text (SQLite FTS5, bm25), semantic (cosine to the stored
+    vectors; ``query_vector`` is the query encoded by the caller, who holds
+    the model: a read loads none), hybrid (reciprocal-rank fusion of both)."""
+    raise NotImplementedError
+
+
+def timeline(store: Store, *, entity: str | None = None, place: str | None = None, date_from: str | None = None,
+             date_to: str | None = None, limit: int = 200) -> list[dict]:
+    """Dated events and facts across stories, in date order: {date, kind
+    ("event" | "fact"), text, type (event type or fact status), story_id,
+    story_title, evidence ([{article_id, source, start, end}])}."""
+    raise NotImplementedError
