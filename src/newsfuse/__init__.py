@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Analysis",
     "Article",
+    "AuthError",
     "ClusterOptions",
     "ConfigError",
     "Entity",
@@ -21,6 +22,7 @@ __all__ = [
     "IngestReport",
     "InputError",
     "Mention",
+    "MiniLMEmbedder",
     "ModelError",
     "NewsfuseError",
     "NotFoundError",
@@ -29,18 +31,22 @@ __all__ = [
     "RawItem",
     "Skipped",
     "Span",
+    "StaticEmbedder",
     "Store",
     "StoreError",
+    "TooLargeError",
     "__version__",
     "analyze_stored",
     "build_story_records",
     "get_story",
     "ingest",
     "iter_raw_items",
+    "jsonl_record",
     "list_stories",
     "story_html",
     "story_markdown",
     "stream_items",
+    "to_article",
 ]
 
 # Where each public name lives. The names are imported on first use (PEP 562
@@ -50,14 +56,17 @@ __all__ = [
 _HOMES = {
     ".cluster": ["ClusterOptions"],
     ".config": ["Options"],
-    ".errors": ["ConfigError", "EvalError", "InputError", "ModelError", "NewsfuseError", "NotFoundError",
-                "StoreError"],
+    ".embed": ["MiniLMEmbedder"],
+    ".errors": ["AuthError", "ConfigError", "EvalError", "InputError", "ModelError", "NewsfuseError", "NotFoundError",
+                "StoreError", "TooLargeError"],
     ".export": ["story_html", "story_markdown"],
-    ".ingest.sources": ["iter_raw_items", "stream_items"],
+    ".ingest.article": ["to_article"],
+    ".ingest.sources": ["iter_raw_items", "jsonl_record", "stream_items"],
     ".pipeline": ["analyze_stored", "build_story_records", "ingest"],
     ".query": ["get_story", "list_stories"],
     ".records": ["Analysis", "Article", "Entity", "Event", "IngestReport", "Mention", "Quote", "RawItem", "Skipped",
                  "Span"],
+    ".static_embed": ["StaticEmbedder"],
     ".store": ["Store"],
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
@@ -86,10 +95,14 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # what type checkers and editors see: the same names, imported eagerly
     from .cluster import ClusterOptions
     from .config import Options
-    from .errors import ConfigError, EvalError, InputError, ModelError, NewsfuseError, NotFoundError, StoreError
+    from .embed import MiniLMEmbedder
+    from .errors import (AuthError, ConfigError, EvalError, InputError, ModelError, NewsfuseError, NotFoundError,
+                         StoreError, TooLargeError)
     from .export import story_html, story_markdown
-    from .ingest.sources import iter_raw_items, stream_items
+    from .ingest.article import to_article
+    from .ingest.sources import iter_raw_items, jsonl_record, stream_items
     from .pipeline import analyze_stored, build_story_records, ingest
     from .query import get_story, list_stories
     from .records import Analysis, Article, Entity, Event, IngestReport, Mention, Quote, RawItem, Skipped, Span
+    from .static_embed import StaticEmbedder
     from .store import Store
