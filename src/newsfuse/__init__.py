@@ -38,14 +38,20 @@ __all__ = [
     "__version__",
     "analyze_stored",
     "build_story_records",
+    "find_entities",
+    "find_stories",
+    "get_article",
+    "get_entity",
     "get_story",
     "ingest",
     "iter_raw_items",
     "jsonl_record",
     "list_stories",
+    "search",
     "story_html",
     "story_markdown",
     "stream_items",
+    "timeline",
     "to_article",
 ]
 
@@ -63,7 +69,8 @@ _HOMES = {
     ".ingest.article": ["to_article"],
     ".ingest.sources": ["iter_raw_items", "jsonl_record", "stream_items"],
     ".pipeline": ["analyze_stored", "build_story_records", "ingest"],
-    ".query": ["get_story", "list_stories"],
+    ".query": ["find_entities", "find_stories", "get_article", "get_entity", "get_story", "list_stories", "search",
+               "timeline"],
     ".records": ["Analysis", "Article", "Entity", "Event", "IngestReport", "Mention", "Quote", "RawItem", "Skipped",
                  "Span"],
     ".static_embed": ["StaticEmbedder"],
@@ -102,7 +109,8 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from .ingest.article import to_article
     from .ingest.sources import iter_raw_items, jsonl_record, stream_items
     from .pipeline import analyze_stored, build_story_records, ingest
-    from .query import get_story, list_stories
+    from .query import (find_entities, find_stories, get_article, get_entity, get_story, list_stories, search,
+                        timeline)
     from .records import Analysis, Article, Entity, Event, IngestReport, Mention, Quote, RawItem, Skipped, Span
     from .static_embed import StaticEmbedder
     from .store import Store
