@@ -282,6 +282,17 @@ def test_unknown_urls_and_a_missing_database_answer_in_the_error_shape(client, t
     assert not (tmp_path / "missing.db").exists()
 
 
+def test_an_unexpected_error_is_500_in_the_error_shape_with_the_headers(seed, monkeypatch):
+    import newsfuse
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+    monkeypatch.setattr(newsfuse, "find_stories", broken)
+    response = TestClient(create_app(seed["db"]), raise_server_exceptions=False).get("/api/stories")
+    assert error_of(response, 500, "NF000")["message"] == "unexpected error: RuntimeError"  # no details leak
+    assert response.headers["content-security-policy"] == CSP
+
+
 def test_health(client):
     health = client.get("/healthz").json()
     assert health["status"] == "ok" and health["articles"] == 5 and health["stories"] == 3
@@ -316,7 +327,9 @@ def test_the_openapi_document_lists_every_route(client):
                                       "/api/articles", "/api/entities", "/api/entities/{key}", "/api/search",
                                       "/api/timeline", "/healthz"}
     assert "post" in document["paths"]["/api/articles"]
-    assert client.get("/docs").status_code == 200
+    page = client.get("/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "<script" not in page.text and "GET /api/stories/{story_id}" in page.text  # works offline, under the CSP
 
 
 # -- a slice of news_cluster ------------------------------------------------------

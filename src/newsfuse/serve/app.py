@@ -30,9 +30,11 @@ VALIDATION_CODE = "NF401"
 def create_app(db: str | Path, *, token: str | None = None) -> FastAPI:
     """The newsfuse web application over the database ``db``; ``token``
     (default: none) enables ``POST /api/articles`` for requests that carry it."""
-    from . import api, pages
+    from . import api, docs, pages
 
-    app = FastAPI(title="newsfuse", summary="Stories built from many news reports, with sources for every fact.")
+    # docs_url=None: FastAPI's Swagger page needs a CDN and an inline script; docs.py serves /docs instead.
+    app = FastAPI(title="newsfuse", summary="Stories built from many news reports, with sources for every fact.",
+                  docs_url=None, redoc_url=None)
     app.state.db, app.state.token = str(db), token
     # Models are loaded once per app, on first need (a read never loads one): see api.py.
     app.state.embedders, app.state.static = None, None
@@ -40,6 +42,7 @@ def create_app(db: str | Path, *, token: str | None = None) -> FastAPI:
     app.state.write_lock = threading.Lock()  # one writer at a time (the store's own lock refuses other processes)
     app.include_router(api.router)
     app.include_router(api.root)
+    app.include_router(docs.router)
     app.include_router(pages.router)
     _add_error_handlers(app)
     app.add_middleware(SecurityHeaders)
@@ -69,6 +72,15 @@ def _add_error_handlers(app: FastAPI) -> None:
         code, hint = HTTP_CODES.get(exc.status_code, ("NF600", None))
         response = error_response(exc.status_code, code, str(exc.detail), hint)
         response.headers.update(exc.headers or {})  # e.g. Allow on 405
+        return response
+
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Runs outside the middleware (Starlette's outermost layer), so the headers are added here.
+        response = error_response(500, "NF000", f"unexpected error: {type(exc).__name__}",
+                                  "a newsfuse bug: please report it with the request that caused it")
+        response.headers.update({name.decode(): value.decode() for name, value in SECURITY_HEADERS})
         return response
 
 
