@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := demo.db
 
-.PHONY: install demo test test-fast bench clean
+.PHONY: install demo test test-fast bench clean chromium
 
 install: $(STAMP)
 
@@ -25,7 +25,12 @@ demo: install
 	$(BIN)/newsfuse story --largest --db $(DEMO_DB) --html -o demo.html
 	@echo "The story record as one page: open demo.html in a browser (also --md, --json)."
 
-test: install
+# The browser tests drive Debian's chromium through playwright's Python package
+# (never `playwright install`, which downloads a browser and fails offline).
+chromium:
+	test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+test: install chromium
 	$(BIN)/python -m pytest -q
 
 test-fast: install
