@@ -235,9 +235,12 @@ def bytes_to_item(origin: str, kind: str, data: bytes, meta: dict | None = None,
     if isinstance(content, Skipped):
         return content
     try:
-        return RawItem(origin, kind, clean_body(content, kind, options), clean_meta_dict(meta, options))
+        content, meta = clean_body(content, kind, options), clean_meta_dict(meta, options)
     except FieldProblem as problem:
         return Skipped(origin, problem.reason, problem.code)
+    if not content.strip():  # a byte order mark or control characters only
+        return Skipped(origin, "empty file", "NF103")
+    return RawItem(origin, kind, content, meta)
 
 
 def _decode(origin: str, kind: str, data: bytes) -> str | Skipped:
@@ -535,6 +538,7 @@ def _record_item(origin: str, record: object, options: Options) -> RawItem | Ski
     meta = clean_meta(fields, options)
     for kind in ("text", "html"):
         value = getattr(fields, kind)
-        if value is not None and value.strip():
-            return RawItem(origin, kind, clean_body(value, kind, options), meta)
+        value = clean_body(value, kind, options) if value and value.strip() else ""
+        if value.strip():
+            return RawItem(origin, kind, value, meta)
     return Skipped(origin, "record has no non-empty 'text' or 'html' field", "NF108")
