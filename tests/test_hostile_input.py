@@ -12,12 +12,13 @@ import random
 import signal
 import zlib
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from newsfuse import Options, Store, ingest
 from newsfuse.ingest.article import to_article
-from newsfuse.ingest.sources import iter_raw_items, jsonl_record
+from newsfuse.ingest.sources import iter_raw_items, jsonl_record, read_file
 from newsfuse.records import RawItem, Skipped
 
 STORY = ("The city council of Duisburg voted on Monday to close the old Rhine bridge for urgent repairs after "
@@ -270,7 +271,7 @@ def test_hostile_tree_beside_good_articles_end_to_end(tmp_path, bow, alarm):
     with open(os.fsencode(hostile) + b"/\xff.txt", "wb") as handle:
         handle.write(b"\x00" * 10)
     (hostile / "corrupt.txt.gz").write_bytes(broken_gzip((STORY * 1000).encode()))
-    options = replace(NO_ANALYSIS, max_text_chars=1_000_000 // 2)
+    options = NO_ANALYSIS
     with Store(tmp_path / "n.db") as store:
         report = ingest(iter_raw_items([hostile], options), store, embedder=bow, options=options)
         assert report.ingested == 3 and store.count_articles() == 3
@@ -285,3 +286,9 @@ def test_hostile_tree_beside_good_articles_end_to_end(tmp_path, bow, alarm):
 def test_zlib_error_is_not_an_oserror():
     """Why sources catches zlib.error: gzip raises it for a corrupt deflate stream."""
     assert not issubclass(zlib.error, OSError)
+
+
+def test_a_path_with_a_nul_byte_is_skipped(tmp_path):
+    found = list(iter_raw_items([f"{tmp_path}/a\0.txt"]))
+    assert [s.code for s in found] == ["NF106"]
+    assert list(read_file(Path(f"{tmp_path}/b\0.txt")))[0].code == "NF106"

@@ -9,7 +9,7 @@ key        accepted                        bound (Options)
 text       string                          max_text_chars
 html       string                          max_file_bytes (the line limit)
 title      string, or a number (its text)  max_meta_chars
-url        string                          max_url_chars
+url        string (tabs, newlines dropped) max_url_chars
 source     string                          max_meta_chars
 published  string (a date: see to_article) max_meta_chars
 id         string, or a number (its text)  max_meta_chars
@@ -124,7 +124,7 @@ def clean_meta(fields: MetaFields, options: Options) -> dict:
     for key in META_KEYS:
         value = getattr(fields, key)
         if value is not None:
-            value = meta_text(value)
+            value = meta_text(value) if key != "url" else url_text(value)
             _check_length(key, value, options.max_url_chars if key == "url" else options.max_meta_chars)
             if value:
                 meta[key] = value
@@ -140,6 +140,15 @@ def clean_meta_dict(meta: dict | None, options: Options) -> dict:
 
 def meta_text(value: str) -> str:
     return _META_CONTROLS.sub("", valid_unicode(value)).strip()
+
+
+def url_text(value: str) -> str:
+    """A URL keeps no tab or newline either (the WHATWG URL parser drops them too).
+
+    Any scheme is kept as metadata (``javascript:``, ``file:``): whoever
+    renders a URL as a link must check its scheme.
+    """
+    return re.sub("[\t\n]", "", meta_text(value))
 
 
 def valid_unicode(text: str) -> str:

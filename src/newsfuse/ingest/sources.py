@@ -95,7 +95,7 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | Skipped]:
         path = Path(raw)
         try:
             is_dir = stat.S_ISDIR(path.stat().st_mode)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
             yield _os_skip(origin_of(path), exc)
             continue
         if is_dir:
@@ -104,10 +104,10 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | Skipped]:
             yield path  # read_file refuses what is not a regular file
 
 
-def _os_skip(origin: str, exc: OSError) -> Skipped:
+def _os_skip(origin: str, exc: OSError | ValueError) -> Skipped:
     if isinstance(exc, FileNotFoundError):
         return Skipped(origin, "no such file or directory", "NF101")
-    return Skipped(origin, f"cannot read: {exc.strerror or exc}", "NF106")
+    return Skipped(origin, f"cannot read: {getattr(exc, 'strerror', None) or exc}", "NF106")
 
 
 def _walk(root: Path) -> Iterator[Path | Skipped]:
@@ -175,7 +175,7 @@ def _open_regular(path: Path, origin: str) -> BinaryIO | Skipped:
     """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         return _os_skip(origin, exc)
     mode = os.fstat(fd).st_mode
     if stat.S_ISREG(mode):
