@@ -40,6 +40,7 @@ import zlib
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +67,7 @@ class Case:
 
 # --- seeds -----------------------------------------------------------------
 
+@lru_cache(maxsize=1)  # once per worker process, not once per chunk
 def load_seeds() -> dict:
     records = []
     for name in ("news_cluster.jsonl", "ecbplus_dev.jsonl"):
