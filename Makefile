@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := demo.db
 
-.PHONY: install demo serve test test-fast bench clean
+.PHONY: install demo serve test test-fast bench clean chromium
 
 install: $(STAMP)
 
@@ -31,7 +31,12 @@ serve: install
 	test -f $(DEMO_DB) || $(MAKE) demo
 	$(BIN)/newsfuse serve --db $(DEMO_DB)
 
-test: install
+# The browser tests drive Debian's chromium through playwright's Python package
+# (never `playwright install`, which downloads a browser and fails offline).
+chromium:
+	test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+test: install chromium
 	$(BIN)/python -m pytest -q
 
 test-fast: install

@@ -6,9 +6,12 @@ An ingest of news_cluster articles (whole events, in file order, up to
 ``--batch`` articles so that a run holds many transactions) runs once
 uninterrupted for the reference. Then each trial starts the same ingest in
 a fresh database, kills its whole process group (the writer and its
-analysis workers, as a power cut would) with SIGKILL after a random delay
-between 0 and 1.1x the reference run's time, notes what the killed run had
-stored (articles, records, pending records: which stage it was in), runs
+analysis workers, as a power cut would) with SIGKILL at a random moment:
+after a random number of committed batches (0 to all), a random delay of up
+to 1 s (so the kill lands in the next batch's analysis, its transaction,
+or the record building after it; with 0 batches, in the start-up and first
+analysis), notes what the killed run had stored (articles, records,
+pending records: which stage it was in), runs
 the same ingest again to completion and compares:
 
 - the same articles and the same story partition as the reference;
@@ -34,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,12 +83,12 @@ def run_trials(workdir: Path, trials: int, articles: int, batch: int, seed: int)
     _run(source, workdir / "reference.db", batch)
     reference_seconds = time.perf_counter() - tic
     reference = snapshot(workdir / "reference.db")
-    rng, rows = random.Random(seed), []
+    rng, rows, batches = random.Random(seed), [], -(-len(reference["articles"]) // batch)
     for number in range(trials):
         db = workdir / f"trial{number}.db"
-        delay = rng.uniform(0, 1.1 * reference_seconds)
-        rows.append(_trial(source, db, batch, delay, reference))
-        db.unlink(missing_ok=True)
+        after = rng.randint(0, batches)  # committed batches before the kill
+        delay = rng.uniform(0, 1.0) if after else rng.uniform(0, 0.5 * reference_seconds)
+        rows.append(_trial(source, db, batch, (after * batch, delay), reference))
     return {"articles": articles, "batch": batch, "reference_seconds": round(reference_seconds, 1),
             "stories": len(reference["partition"]), "trials": rows,
             "failed": sum(1 for row in rows if row["differences"])}
@@ -112,10 +116,11 @@ def _run(source: Path, db: Path, batch: int) -> None:
     subprocess.run(_command(source, db, batch), check=True, stdout=subprocess.DEVNULL)
 
 
-def _trial(source: Path, db: Path, batch: int, delay: float, reference: dict) -> dict:
+def _trial(source: Path, db: Path, batch: int, moment: tuple[int, float], reference: dict) -> dict:
+    """``moment``: kill once this many articles are stored, that many seconds later."""
     child = subprocess.Popen(_command(source, db, batch), start_new_session=True, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
-    finished = _wait(child, delay)
+    finished = _wait_for_articles(child, db, moment[0]) or _wait(child, moment[1])
     if not finished:
         os.killpg(child.pid, signal.SIGKILL)  # the writer and its analysis workers at once
         child.wait()
@@ -123,7 +128,8 @@ def _trial(source: Path, db: Path, batch: int, delay: float, reference: dict) ->
     tic = time.perf_counter()
     _run(source, db, batch)
     after = snapshot(db)
-    return {"killed_after_s": round(delay, 2), "finished_before_kill": finished, "at_kill": at_kill,
+    return {"kill_after_articles": moment[0], "then_s": round(moment[1], 2), "finished_before_kill": finished,
+            "at_kill": at_kill,
             "rerun_seconds": round(time.perf_counter() - tic, 1), "differences": compare(after, reference)}
 
 
@@ -135,11 +141,20 @@ def _wait(child: subprocess.Popen, seconds: float) -> bool:
         return False
 
 
+def _wait_for_articles(child: subprocess.Popen, db: Path, articles: int) -> bool:
+    """Poll (read-only) until the run has stored ``articles``; True if it finished first."""
+    while articles and _counts(db)["articles"] < articles:
+        if child.poll() is not None:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def _counts(db: Path) -> dict:
     """What the killed run left: articles, built records, pending records."""
     if not db.exists():
         return {"articles": 0, "records": 0, "pending": 0}
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)) as connection:
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         count = lambda table: connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] \
             if table in tables else 0  # noqa: E731
@@ -198,12 +213,14 @@ def compare(after: dict, reference: dict) -> list[str]:
 def _table(results: dict) -> str:
     lines = [f"{results['articles']} articles, batches of {results['batch']}, {results['stories']} stories; "
              f"uninterrupted run {results['reference_seconds']} s",
-             f"{'trial':>5} {'kill at s':>9} {'articles':>8} {'records':>7} {'pending':>7} {'rerun s':>7}  result"]
+             "kill: after N articles were stored and S more seconds; at kill: what was stored",
+             f"{'trial':>5} {'N':>4} {'S':>5} {'articles':>8} {'records':>7} {'pending':>7} {'rerun s':>7}  result"]
     for number, row in enumerate(results["trials"]):
         at = row["at_kill"]
         result = "; ".join(row["differences"]) or ("same (finished before the kill)"
                                                     if row["finished_before_kill"] else "same")
-        lines.append(f"{number:>5} {row['killed_after_s']:>9} {at['articles']:>8} {at['records']:>7} "
+        lines.append(f"{number:>5} {row['kill_after_articles']:>4} {row['then_s']:>5} {at['articles']:>8} "
+                     f"{at['records']:>7} "
                      f"{at['pending']:>7} {row['rerun_seconds']:>7}  {result}")
     lines.append(f"{len(results['trials']) - results['failed']} of {len(results['trials'])} trials equal to the "
                  "uninterrupted run")

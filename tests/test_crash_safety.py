@@ -134,3 +134,16 @@ def test_an_ingest_killed_at_a_random_moment_and_rerun_equals_an_uninterrupted_r
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "crash.py"), "--trials", "1", "--articles", "12",
                            "--batch", "4", "--seed", str(seed)], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, f"seed {seed}:\n{done.stdout}\n{done.stderr}"
+
+
+def test_one_broken_file_does_not_hide_the_reasons_of_the_others():
+    from newsfuse.records import SKIPS_LISTED_PER_FILE, IngestReport, Skipped
+
+    report = IngestReport()
+    for line in range(1, 5000):
+        report.skip(Skipped(f"bomb.jsonl.gz:{line}", "no text", "NF108"))
+    report.skip(Skipped("bomb.jsonl.gz:5000", "too many bad lines", "NF115"))
+    report.skip(Skipped("pipe.txt", "not a regular file", "NF116"))
+    listed = [s.origin for s in report.skipped]
+    assert len(listed) == SKIPS_LISTED_PER_FILE + 2 and listed[-2:] == ["bomb.jsonl.gz:5000", "pipe.txt"]
+    assert report.as_dict()["skipped_by_file"] == {"bomb.jsonl.gz": 5000}

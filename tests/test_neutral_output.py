@@ -182,7 +182,7 @@ def test_the_ingest_report_and_errors_on_a_terminal(monkeypatch):
     out, err = terminal_console(monkeypatch), terminal_console(monkeypatch, "err")
     cli._print_report({"ingested": 0, "duplicates": 0, "near_duplicates": 0, "new_stories": 0,
                        "skipped": [{"origin": f"in/{PAYLOAD}.txt", "reason": PAYLOAD, "code": "NF103"}],
-                       "skipped_count": 1, "skipped_by_code": {"NF103": 1},
+                       "skipped_count": 1, "skipped_by_code": {"NF103": 1}, "skipped_by_file": {},
                        "analysis_errors": [{"article": "a1", "errors": [PAYLOAD]}],
                        "record_errors": [{"story": "s1", "error": PAYLOAD}]}, as_json=False)
     from newsfuse.errors import InputError

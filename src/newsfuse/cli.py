@@ -70,6 +70,7 @@ READ_DB_OPTION = typer.Option("newsfuse.db", "--db", help="SQLite database file 
 PROCESSES_OPTION = typer.Option(None, "--processes", min=1,
                                 help="Worker processes for the analysis [default: 2 on a 2-core machine, "
                                      "or NEWSFUSE_PROCESSES].")
+SKIPS_PER_FILE = 5  # skipped lines of one file listed by `ingest`; the rest counted
 TABLE_ROWS = 50  # stories `newsfuse stories` lists unless --limit says otherwise
 STORY_COLUMNS = ("id", "title", "first", "last", "articles", "outlets", "independent")
 COUNT_COLUMNS = ("articles", "outlets", "independent")
@@ -167,17 +168,40 @@ def _print_report(report: dict, as_json: bool) -> None:
     out.print(f"ingested {report['ingested']}, duplicates {report['duplicates']}, "
               f"near-duplicates {report['near_duplicates']}, new stories {report['new_stories']}, "
               f"skipped {report['skipped_count']}")
-    for skipped in report["skipped"]:
-        out.print(_plain(f"  skipped {skipped['origin']}: {skipped['reason']} [{skipped['code']}]"))
-    if report["skipped_count"] > len(report["skipped"]):
-        counts = ", ".join(f"{code} {n:,}" for code, n in report["skipped_by_code"].items())
-        out.print(f"  ... and {report['skipped_count'] - len(report['skipped']):,} more skipped (all, by code: "
-                  f"{counts})", markup=False)
+    _print_skips(report)
     for failed in report.get("analysis_errors", []):
         out.print(_plain(f"  analysis incomplete for article {failed['article']}: {'; '.join(failed['errors'])}"))
     for failed in report.get("record_errors", []):
         out.print(_plain(f"  record of story {failed['story']} not updated ({failed['error']}): "
                          "run `newsfuse build`"))
+
+
+def _print_skips(report: dict) -> None:
+    """The first few skipped lines of each file, why the rest of a file was not read, and counts."""
+    from .records import FILE_END_CODES
+
+    shown = 0
+    for file, skips in _skips_by_file(report["skipped"]).items():
+        ends = [s for s in skips[SKIPS_PER_FILE:] if s["code"] in FILE_END_CODES]
+        more = report["skipped_by_file"].get(file, len(skips)) - SKIPS_PER_FILE - len(ends)
+        more_line = [{"line": f"  ... {more:,} more lines of {file} skipped"}] if more > 0 else []
+        for skipped in skips[:SKIPS_PER_FILE] + more_line + ends:  # ends: why the rest was not read
+            out.print(_plain(skipped.get("line") or
+                             f"  skipped {skipped['origin']}: {skipped['reason']} [{skipped['code']}]"))
+        shown += report["skipped_by_file"].get(file, len(skips))
+    if report["skipped_count"] > shown:
+        counts = ", ".join(f"{code} {n:,}" for code, n in report["skipped_by_code"].items())
+        out.print(f"  ... and {report['skipped_count'] - shown:,} more skipped (all, by code: {counts})",
+                  markup=False)
+
+
+def _skips_by_file(skipped: list[dict]) -> dict[str, list[dict]]:
+    from .records import origin_file
+
+    files: dict[str, list[dict]] = {}
+    for item in skipped:
+        files.setdefault(origin_file(item["origin"]), []).append(item)
+    return files
 
 
 @app.command()
@@ -215,7 +239,7 @@ def stories(
     with Store(db, readonly=True) as store:
         rows, pending = list_stories(store), records_pending(store)
     if pending:  # on stderr: the listing stays clean for programs
-        typer.echo(f"{pending} story record(s) pending (an interrupted run, or records off): "
+        typer.echo(f"{pending} story record(s) pending (an interrupted run, or ingested without analysis): "
                    "run `newsfuse build`", err=True)
     if limit is None:  # a table is read by a person; JSON by a program, which wants everything
         limit = 0 if as_json else TABLE_ROWS

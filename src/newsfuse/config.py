@@ -17,6 +17,37 @@ class Options:
     # few KB of text or a few MB of HTML; 20 MB is far past any real page and
     # keeps a stray dump or binary from exhausting memory.
     max_file_bytes: int = 20_000_000
+    # The limits below bound what one hostile input can cost (time, memory,
+    # report lines); codes NF112-NF117 in ingest/sources.py name them.
+    # Article text (after decoding or HTML extraction) longer than this is
+    # refused: the longest of the 1,648 articles in shared/data is 33,672
+    # characters, and a long-form report of 30,000 words about 200,000; spaCy
+    # needs about 1 GB of temporary memory per 100,000 characters (its
+    # nlp.max_length docs), and a 16 MB one-line text took 22 s in cleaning
+    # alone and 3.3 GB in a full run before this limit.
+    max_text_chars: int = 200_000
+    # title, source, id and published: a headline is under 300 characters and
+    # an id or date far less; 2,000 keeps any real one and stops a whole
+    # article pasted into the title from reaching the report and the store.
+    max_meta_chars: int = 2_000
+    # URLs: browsers and servers cap them near 8 KB (longer ones fail to load).
+    max_url_chars: int = 8_192
+    # A .meta.json sidecar holds five short fields; 64 KB is far beyond that
+    # and keeps a mistaken or hostile sidecar from being read whole.
+    max_meta_file_bytes: int = 65_536
+    # A JSON Lines file (after decompression) is read at most this far: 4 GB
+    # is about a million articles, more than one batch file should hold,
+    # and a 9 KB gzip bomb stops here instead of decompressing for hours.
+    max_stream_bytes: int = 4_000_000_000
+    # After this many skipped lines, the rest of a JSON Lines file is not
+    # read (one Skipped says so): such a file is not JSON Lines of articles
+    # (a 9 KB gzip of "{}" lines gave 3.1 million report entries).
+    max_skips_per_file: int = 1_000
+    # Decoded content with more than this share of control, unassigned,
+    # private-use or replacement characters is not text: real pages and
+    # articles have almost none, while random bytes give 30-50 %; 10 %
+    # leaves room for a page partly decoded with the wrong charset.
+    max_junk_share: float = 0.10
     # A cleaned article shorter than this many words is no report (a
     # headline list, a cookie wall): skip it rather than cluster noise.
     min_words: int = 20
@@ -71,6 +102,12 @@ class Options:
     def __post_init__(self) -> None:
         if self.max_file_bytes <= 0:
             raise ConfigError("max_file_bytes must be positive", hint="set a size in bytes, e.g. 20000000")
+        for name in ("max_text_chars", "max_meta_chars", "max_url_chars", "max_meta_file_bytes",
+                     "max_stream_bytes", "max_skips_per_file"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be positive", hint="see the default in newsfuse.config.Options")
+        if not 0 <= self.max_junk_share <= 1:
+            raise ConfigError("max_junk_share must be in [0, 1]", hint="0.1 is the shipped default")
         if not 0 < self.copy_containment <= 1:
             raise ConfigError("copy_containment must be in (0, 1]", hint="0.5 is the shipped default")
         if not 0 < self.near_dup_jaccard <= 1:

@@ -58,8 +58,18 @@ class Article:
 
 
 # A run over a million broken lines must not keep (or store) a million
-# reasons: the first this many are listed, all are counted by code.
+# reasons: the first this many are listed, all are counted by code; and at
+# most SKIPS_LISTED_PER_FILE of one file's lines, so one broken file does not
+# hide the reasons of every other.
 SKIPS_LISTED = 1000
+SKIPS_LISTED_PER_FILE = 20
+FILE_END_CODES = {"NF105", "NF106", "NF115"}  # why the rest of a file was not read: always listed
+
+
+def origin_file(origin: str) -> str:
+    """The file an item came from: "data.jsonl:12" is line 12 of data.jsonl."""
+    name, _, line = origin.rpartition(":")
+    return name if name and line.isdigit() else origin
 
 
 @dataclass
@@ -75,6 +85,7 @@ class IngestReport:
     near_duplicates: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     skipped_by_code: dict[str, int] = field(default_factory=dict)
+    skipped_by_file: dict[str, int] = field(default_factory=dict)  # every file with a skip, and how many
     new_stories: int = 0
     article_ids: list[str] = field(default_factory=list)
     external_ids: dict = field(default_factory=dict)
@@ -83,8 +94,11 @@ class IngestReport:
     record_errors: list[dict] = field(default_factory=list)  # stories whose record could not be updated
 
     def skip(self, item: Skipped) -> None:
+        file = origin_file(item.origin)
         self.skipped_by_code[item.code] = self.skipped_by_code.get(item.code, 0) + 1
-        if len(self.skipped) < SKIPS_LISTED:
+        self.skipped_by_file[file] = self.skipped_by_file.get(file, 0) + 1
+        per_file = self.skipped_by_file[file] <= SKIPS_LISTED_PER_FILE or item.code in FILE_END_CODES
+        if len(self.skipped) < SKIPS_LISTED and per_file:
             self.skipped.append(item)
 
     @property
@@ -100,6 +114,7 @@ class IngestReport:
             "skipped": [{"origin": s.origin, "reason": s.reason, "code": s.code} for s in self.skipped],
             "skipped_count": self.skipped_count,
             "skipped_by_code": dict(sorted(self.skipped_by_code.items())),
+            "skipped_by_file": {f: n for f, n in self.skipped_by_file.items() if n > SKIPS_LISTED_PER_FILE},
             "seconds": self.seconds,
             "analysis_errors": self.analysis_errors,
             "record_errors": self.record_errors,
@@ -214,8 +229,11 @@ class Analysis:
     errors: list[str] = field(default_factory=list)  # extractors that failed on this text
 
     def skip(self, item: Skipped) -> None:
+        file = origin_file(item.origin)
         self.skipped_by_code[item.code] = self.skipped_by_code.get(item.code, 0) + 1
-        if len(self.skipped) < SKIPS_LISTED:
+        self.skipped_by_file[file] = self.skipped_by_file.get(file, 0) + 1
+        per_file = self.skipped_by_file[file] <= SKIPS_LISTED_PER_FILE or item.code in FILE_END_CODES
+        if len(self.skipped) < SKIPS_LISTED and per_file:
             self.skipped.append(item)
 
     @property

@@ -1,4 +1,10 @@
-"""RawItem -> Article: extraction, chrome removal, title, date, id."""
+"""RawItem -> Article: extraction, chrome removal, title, date, id.
+
+Codes: NF109 unusable metadata sidecar (older RawItems carry it as
+``_meta_error``; the readers now skip such files themselves), NF110 too few
+words, NF111 a published value that is not a date, NF113 article text over
+Options.max_text_chars (an HTML page's text is only known after extraction).
+"""
 
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ def to_article(raw: RawItem, options: Options = Options()) -> Article:
     if "_meta_error" in meta:
         raise InputError(raw.origin, meta["_meta_error"], code="NF109")
     body, found = _body_and_found_meta(raw)
+    _check_size(raw.origin, body, options)
     text, removed = clean.strip_chrome(body)
     text, title = clean.split_title(text, meta.get("title") or found.get("title"))
     _check_length(raw.origin, text, options)
@@ -47,6 +54,13 @@ def _body_and_found_meta(raw: RawItem) -> tuple[str, dict]:
     page = extract_html(raw.content, origin=raw.origin, url=raw.meta.get("url"))
     found = {"title": page.title, "sitename": page.sitename, "published": page.published}
     return page.text, found
+
+
+def _check_size(origin: str, body: str, options: Options) -> None:
+    """Bound the work of the later stages (an HTML page's text is only known here)."""
+    if len(body) > options.max_text_chars:
+        raise InputError(origin, f"article text is {len(body):,} characters long, over the limit of "
+                                 f"{options.max_text_chars:,} (Options.max_text_chars)", code="NF113")
 
 
 def _check_length(origin: str, text: str, options: Options) -> None:
@@ -82,5 +96,8 @@ def parse_date(value: object, origin: str) -> str:
 def _domain(url: str | None) -> str | None:
     if not url:
         return None
-    host = urlparse(url).netloc.lower()
+    try:
+        host = urlparse(url).netloc.lower()
+    except ValueError:  # e.g. "http://[::1" (an unclosed IPv6 bracket)
+        return None
     return host.removeprefix("www.") or None
