@@ -45,12 +45,11 @@ def seed(tmp_path_factory):
     with Store(db) as store:
         ingest(iter_raw_items([EXAMPLES]), store, embedder=bow)
         ingest(_other_items(), store, embedder=bow, options=replace(Options(), analyze=False))
-        ids = {row["title"] or row["id"]: row["id"] for row in list_stories(store)}
         samarkand = max(list_stories(store), key=lambda r: r["n_articles"])["id"]
         chess = store.story_of_article(_article_id(store, "chess"))
         with store.transaction():
             store.record_merge(chess, samarkand, "test: merged by hand")
-    return {"db": db, "samarkand": samarkand, "merged": chess, "ids": ids}
+    return {"db": db, "samarkand": samarkand, "merged": chess}
 
 
 def _article_id(store, word):
