@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(db: str | Path, *, token: str | None = None) -> FastAPI:
@@ -16,4 +19,5 @@ def create_app(db: str | Path, *, token: str | None = None) -> FastAPI:
     app.state.db, app.state.token = str(db), token
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")  # the pages' one stylesheet
     return app
