@@ -2,8 +2,9 @@ import newsfuse
 
 PUBLIC = ["Analysis", "Article", "ClusterOptions", "ConfigError", "Entity", "EvalError", "Event", "IngestReport",
           "InputError", "Mention", "ModelError", "NewsfuseError", "NotFoundError", "Options", "Quote", "RawItem",
-          "Skipped", "Span", "Store", "StoreError", "__version__", "analyze_stored", "build_story_records", "get_story", "ingest",
-          "iter_raw_items", "list_stories", "story_html", "story_markdown", "stream_items"]
+          "Skipped", "Span", "Store", "StoreError", "__version__", "analyze_stored", "build_story_records", "find_entities",
+          "find_stories", "get_article", "get_entity", "get_story", "ingest", "iter_raw_items", "list_stories", "search",
+          "timeline", "story_html", "story_markdown", "stream_items"]
 
 
 def test_public_api_is_pinned():

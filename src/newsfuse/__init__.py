@@ -34,13 +34,19 @@ __all__ = [
     "__version__",
     "analyze_stored",
     "build_story_records",
+    "find_entities",
+    "find_stories",
+    "get_article",
+    "get_entity",
     "get_story",
     "ingest",
     "iter_raw_items",
     "list_stories",
+    "search",
     "story_html",
     "story_markdown",
     "stream_items",
+    "timeline",
 ]
 
 # Where each public name lives. The names are imported on first use (PEP 562
@@ -55,7 +61,8 @@ _HOMES = {
     ".export": ["story_html", "story_markdown"],
     ".ingest.sources": ["iter_raw_items", "stream_items"],
     ".pipeline": ["analyze_stored", "build_story_records", "ingest"],
-    ".query": ["get_story", "list_stories"],
+    ".query": ["find_entities", "find_stories", "get_article", "get_entity", "get_story", "list_stories", "search",
+               "timeline"],
     ".records": ["Analysis", "Article", "Entity", "Event", "IngestReport", "Mention", "Quote", "RawItem", "Skipped",
                  "Span"],
     ".store": ["Store"],
@@ -90,6 +97,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from .export import story_html, story_markdown
     from .ingest.sources import iter_raw_items, stream_items
     from .pipeline import analyze_stored, build_story_records, ingest
-    from .query import get_story, list_stories
+    from .query import (find_entities, find_stories, get_article, get_entity, get_story, list_stories, search,
+                        timeline)
     from .records import Analysis, Article, Entity, Event, IngestReport, Mention, Quote, RawItem, Skipped, Span
     from .store import Store

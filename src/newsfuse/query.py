@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import re
+from collections import Counter
+
+from .errors import ConfigError, NotFoundError
 from .store import Store
 
 _EXCERPT_CHARS = 280
@@ -134,8 +140,78 @@ def find_stories(store: Store, *, q: str | None = None, entity: str | None = Non
     entities (top 5: {key, name, type}), n_articles, n_sources, n_independent,
     claim_counts ({corroborated, single_source, conflicting, updated}: 0 when
     the record is missing), record_state.
+
+    Pages are cut by (sort key, id), not by offset: a story added between two
+    pages neither shifts nor repeats the others (a story whose own sort key
+    changes meanwhile moves, as it would in a new listing).
     """
-    raise NotImplementedError
+    if sort not in STORY_SORTS:
+        raise ConfigError(f"unknown sort {sort!r}", hint=f"use one of {', '.join(STORY_SORTS)}")
+    match = _match_query(q) if q is not None else None
+    if match == "":
+        return {"items": [], "next_cursor": None}
+    after, limit = _decode_cursor(cursor, sort), max(1, limit)
+    with store.snapshot():
+        rows = store.story_page(sort, after, limit + 1, match=match, entity=entity, place=place,
+                                date_from=date_from, date_to=date_to)
+        items = _story_items(store, rows[:limit])
+    more = len(rows) > limit
+    return {"items": items, "next_cursor": _encode_cursor(sort, rows[limit - 1]) if more else None}
+
+
+_CLAIM_COUNT_NAMES = {"corroborated": "corroborated", "single-source": "single_source",
+                      "conflicting": "conflicting", "updated": "updated"}
+
+
+def _story_items(store: Store, rows: list[dict]) -> list[dict]:
+    ids = [r["id"] for r in rows]
+    counts, records = store.story_counts(ids), store.story_records_data(ids)
+    return [_story_item(store, row, counts.get(row["id"], {}), records.get(row["id"])) for row in rows]
+
+
+def _story_item(store: Store, row: dict, counts: dict, record: dict | None) -> dict:
+    item = {key: row[key] for key in ("id", "title", "first_seen", "last_seen")}
+    item["place"] = store.story_place(row["id"])
+    item["entities"] = [{k: e[k] for k in ("key", "name", "type")} for e in store.story_entities(row["id"], 5)]
+    item.update({key: counts.get(key, 0) for key in ("n_articles", "n_sources", "n_independent")})
+    item["record_state"] = _record_state(store, row["id"], record)
+    stored = (record or {}).get("data", {}).get("claim_counts", {}) if item["record_state"] != "missing" else {}
+    item["claim_counts"] = {name: stored.get(status, 0) for status, name in _CLAIM_COUNT_NAMES.items()}
+    return item
+
+
+def _record_state(store: Store, story_id: str, record: dict | None) -> str:
+    from .story_record import RECORD_VERSION, source_key
+
+    if record is None or record["version"] != RECORD_VERSION:
+        return "missing"
+    return "current" if record["source_key"] == source_key(store.story_article_keys(story_id)) else "stale"
+
+
+def _encode_cursor(sort: str, row: dict) -> str:
+    raw = json.dumps([sort, row["sort_key"], row["id"]]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None, sort: str) -> tuple | None:
+    """(sort key, id) of the last story of the previous page; the cursor must come from this sort."""
+    if not cursor:
+        return None
+    try:
+        cursor_sort, key, story_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"cursor {cursor[:40]!r} is not one this listing gave",
+                          hint="start again without a cursor") from exc
+    if cursor_sort != sort:
+        raise ConfigError(f"the cursor is from a listing sorted by {cursor_sort!r}, not {sort!r}",
+                          hint="start again without a cursor")
+    return key, story_id
+
+
+def _match_query(q: str) -> str:
+    """An FTS5 query matching all the words of ``q``, each quoted so that
+    nothing a user types is FTS5 syntax ("" when it holds no words)."""
+    return " ".join(f'"{word}"' for word in re.findall(r"\w+", q))
 
 
 def get_article(store: Store, article_id: str) -> dict:
@@ -145,13 +221,30 @@ def get_article(store: Store, article_id: str) -> dict:
     (None if not analysed): entities ({key, name, type, aliases}), mentions,
     timexes, quotes, events, each with character spans into ``text``.
     NotFoundError if there is no such article."""
-    raise NotImplementedError
+    with store.snapshot():
+        article = store.article(article_id)
+        analysis = store.analyses([article_id]).get(article_id)
+    view = {key: article[key] for key in ("id", "title", "text", "url", "urls", "source", "published",
+                                          "published_from", "language", "origin", "story_id", "near_dup_of",
+                                          "removed", "sentences", "external_id", "ingested_at")}
+    view["analysis"] = _analysis_view(analysis) if analysis else None
+    return view
+
+
+def _analysis_view(analysis: dict) -> dict:
+    # entities keep country / lat / lon / mentions too: a page can map places without another read
+    return {key: analysis.get(key, default) for key, default in
+            (("entities", []), ("mentions", []), ("timexes", []), ("quotes", []), ("events", []),
+             ("places", {}), ("location", None), ("errors", []))}
 
 
 def find_entities(store: Store, q: str | None = None, *, limit: int = 20) -> list[dict]:
     """Entities whose name or alias contains ``q`` (all when None), most
-    mentioned first: {key, name, type, n_articles, n_stories}."""
-    raise NotImplementedError
+    mentioned first: {key, name, type, n_articles, n_stories} (and
+    ``mentions``, the count they are ranked by)."""
+    pattern = None if q is None else "%" + q.replace("\\", "").replace("%", "").replace("_", "") + "%"
+    with store.snapshot():
+        return store.find_entities(pattern, max(1, limit))
 
 
 def get_entity(store: Store, key: str) -> dict:
@@ -161,7 +254,66 @@ def get_entity(store: Store, key: str) -> dict:
     ({text, article_id, story_id, start, end, published, source}); ``events``
     it took part in ({type, date, place, role, article_id, story_id,
     sentence}). NotFoundError if unknown."""
-    raise NotImplementedError
+    with store.snapshot():
+        rows = store.entity_articles(key)
+        if not rows:
+            raise NotFoundError(f"no entity {key!r} in {store.path}",
+                                hint="find entities by name with find_entities (e.g. GET /entities?q=...)")
+        analyses = store.analyses(r["id"] for r in rows)
+        stories = store.story_titles(r["story_id"] for r in rows if r["story_id"])
+        aliases = store.entity_aliases(key)
+    return _entity_page(key, rows, analyses, stories, aliases)
+
+
+def _entity_page(key: str, rows: list[dict], analyses: dict, stories: dict, aliases: list[str]) -> dict:
+    entity = _entity_record(key, analyses)
+    names = Counter(r["name"] for r in rows)
+    page = {"key": key, "name": names.most_common(1)[0][0], "aliases": aliases, "type": rows[0]["type"],
+            "country": entity.get("country"), "lat": entity.get("lat"), "lon": entity.get("lon"),
+            "n_articles": len(rows)}
+    page["stories"] = _entity_stories(rows, stories)
+    page["quotes"] = [q for r in rows for q in _quotes_of(key, r, analyses.get(r["id"]))]
+    said = {page["name"], *aliases, *names}  # events name their actors, they do not key them
+    page["events"] = [e for r in rows for e in _events_of(said, r, analyses.get(r["id"]))]
+    return page
+
+
+def _entity_record(key: str, analyses: dict) -> dict:
+    """The entity as one analysis stored it (places: the one with coordinates, if any has them)."""
+    found = [e for a in analyses.values() for e in a.get("entities", []) if e["key"] == key]
+    return max(found, key=lambda e: (e.get("lat") is not None, e.get("country") is not None), default={})
+
+
+def _entity_stories(rows: list[dict], stories: dict) -> list[dict]:
+    naming = Counter(r["story_id"] for r in rows if r["story_id"] in stories)
+    listed = [{**stories[sid], "n_articles_naming": n} for sid, n in naming.items()]
+    return sorted(listed, key=lambda s: (s["first_seen"] is None, s["first_seen"] or "", s["id"]))
+
+
+def _quotes_of(key: str, row: dict, analysis: dict | None) -> list[dict]:
+    from .analyze.story import is_speech
+    from .records import Analysis
+
+    if not analysis:
+        return []
+    quotes = Analysis.from_dict(analysis).quotes
+    return [{"text": q.content.text, "article_id": row["id"], "story_id": row["story_id"], "start": q.content.start,
+             "end": q.content.end, "published": row["published"], "source": row["source"], "kind": q.kind,
+             "cue": q.cue.text if q.cue else None, "speech": is_speech(q)}
+            for q in quotes if q.speaker_entity == key and is_speech(q)]
+
+
+def _events_of(names: set[str], row: dict, analysis: dict | None) -> list[dict]:
+    events = []
+    for event in (analysis or {}).get("events", []):
+        role = "source" if names & set(event["source_names"]) else \
+            "target" if names & set(event["target_names"]) else None
+        if role:
+            events.append({"type": event["type"], "date": event["date"], "place": event["place"], "role": role,
+                           "article_id": row["id"], "story_id": row["story_id"], "sentence": event["sentence"]["text"],
+                           "start": event["sentence"]["start"], "end": event["sentence"]["end"],
+                           "mode": event["mode"]})
+    return events
 
 
 def search(store: Store, q: str, *, mode: str = "text", limit: int = 20, query_vector=None) -> list[dict]:

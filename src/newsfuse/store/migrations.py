@@ -149,4 +149,56 @@ MIGRATIONS: list[str] = [
         SELECT s.id FROM stories s LEFT JOIN story_records r ON r.story_id = s.id
         WHERE s.merged_into IS NULL AND r.story_id IS NULL;
     """,
+    # 8: the read layer (query.py). Full-text indexes over articles (title,
+    # text) and over facts (the words of each fact's claims, kept in
+    # fact_texts so a fact's row can be found and deleted by its key); each
+    # article's place (its analysis' location) and its entities' aliases, so
+    # filters and entity look-ups need no JSON; indexes for story listing.
+    # Articles are only ever inserted (Store.insert_article adds their row to
+    # the index), never updated or deleted.
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='rowid',
+        tokenize='porter unicode61 remove_diacritics 2');
+    INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+    CREATE TABLE fact_texts (
+        id INTEGER PRIMARY KEY,
+        story_id TEXT NOT NULL,
+        fact_id INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        UNIQUE (story_id, fact_id)
+    );
+    CREATE VIRTUAL TABLE facts_fts USING fts5(text, story_id UNINDEXED, fact_id UNINDEXED, content='fact_texts',
+        content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
+    INSERT INTO fact_texts (story_id, fact_id, text)
+        SELECT story_id, fact_id, group_concat(part, char(10)) FROM (
+            SELECT DISTINCT f.story_id, f.fact_id,
+                substr(a.text, json_extract(m.value, '$[2]') + 1,
+                       json_extract(m.value, '$[3]') - json_extract(m.value, '$[2]')) AS part
+            FROM story_facts f, json_each(f.data, '$.members') m
+            JOIN articles a ON a.id = json_extract(m.value, '$[0]'))
+        GROUP BY story_id, fact_id;
+    INSERT INTO facts_fts(facts_fts) VALUES ('rebuild');
+    CREATE TABLE article_places (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        place_key TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX article_places_key ON article_places(place_key);
+    INSERT INTO article_places
+        SELECT article_id, json_extract(data, '$.location') FROM analyses
+        WHERE json_extract(data, '$.location') IS NOT NULL;
+    CREATE TABLE entity_aliases (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        entity_key TEXT NOT NULL,
+        alias TEXT NOT NULL,
+        PRIMARY KEY (article_id, entity_key, alias)
+    ) WITHOUT ROWID;
+    CREATE INDEX entity_aliases_key ON entity_aliases(entity_key);
+    INSERT OR IGNORE INTO entity_aliases
+        SELECT n.article_id, json_extract(e.value, '$.key'), al.value
+        FROM analyses n, json_each(n.data, '$.entities') e, json_each(e.value, '$.aliases') al;
+    CREATE INDEX article_entities_name ON article_entities(name COLLATE NOCASE);
+    CREATE INDEX articles_seq ON articles(seq);
+    CREATE INDEX stories_latest ON stories(COALESCE(last_seen, first_seen, ''), id) WHERE merged_into IS NULL;
+    CREATE INDEX stories_largest ON stories(n_articles, id) WHERE merged_into IS NULL;
+    """,
 ]

@@ -221,6 +221,9 @@ class Store:
              article.published, article.published_from, article.language, article.text,
              json.dumps(article.sentences), json.dumps(article.removed), near_dup_of, now()),
         )
+        # articles_fts is an external-content index: it holds the words, the text stays in articles
+        self.db.execute("INSERT INTO articles_fts (rowid, title, text) SELECT rowid, title, text FROM articles"
+                        " WHERE id = ?", (article.id,))
         self.add_url(article.id, article.url)
 
     def set_article_story(self, article_id: str, story_id: str) -> None:
@@ -368,6 +371,13 @@ class Store:
         self.db.executemany("INSERT INTO article_entities VALUES (?, ?, ?, ?, ?)",
                             [(article_id, e["key"], e["name"], e["type"], e["mentions"])
                              for e in data.get("entities", [])])
+        self.db.execute("DELETE FROM entity_aliases WHERE article_id = ?", (article_id,))
+        self.db.executemany("INSERT OR IGNORE INTO entity_aliases VALUES (?, ?, ?)",
+                            [(article_id, e["key"], alias) for e in data.get("entities", [])
+                             for alias in e.get("aliases", [])])
+        self.db.execute("DELETE FROM article_places WHERE article_id = ?", (article_id,))
+        if data.get("location"):
+            self.db.execute("INSERT INTO article_places VALUES (?, ?)", (article_id, data["location"]))
 
     def analyses(self, article_ids: Iterable[str]) -> dict[str, dict]:
         """Stored analyses (decoded JSON) of these articles, by article id."""
@@ -426,10 +436,36 @@ class Store:
         facts merged away; ``replace_all``: these are all of its facts."""
         if replace_all:
             self.db.execute("DELETE FROM story_facts WHERE story_id = ?", (story_id,))
-        self.db.executemany("DELETE FROM story_facts WHERE story_id = ? AND fact_id = ?",
-                            [(story_id, fact_id) for fact_id in gone])
+            self._unindex_facts("story_id = ?", [(story_id,)])
+        dropped = [(story_id, fact_id) for fact_id in (*gone, *facts)]
+        self.db.executemany("DELETE FROM story_facts WHERE story_id = ? AND fact_id = ?", dropped[:len(gone)])
+        self._unindex_facts("story_id = ? AND fact_id = ?", dropped)
         self.db.executemany("INSERT OR REPLACE INTO story_facts VALUES (?, ?, ?)",
                             [(story_id, fact_id, data) for fact_id, data in facts.items()])
+        self._index_facts(story_id, facts)
+
+    def _unindex_facts(self, where: str, params: list[tuple]) -> None:
+        # an external-content FTS5 row is deleted by giving back the values it indexed
+        self.db.executemany("INSERT INTO facts_fts (facts_fts, rowid, text, story_id, fact_id) SELECT 'delete', id,"
+                            f" text, story_id, fact_id FROM fact_texts WHERE {where}", params)
+        self.db.executemany(f"DELETE FROM fact_texts WHERE {where}", params)
+
+    def _index_facts(self, story_id: str, facts: dict[int, str]) -> None:
+        """Index the words of each fact's claims (its members' spans, each distinct text once)."""
+        members = {fact_id: json.loads(data)["members"] for fact_id, data in facts.items()}
+        texts = self._texts({m[0] for ms in members.values() for m in ms})
+        rows = [(story_id, fact_id, "\n".join(dict.fromkeys(texts.get(aid, "")[start:end]
+                                                            for aid, _, start, end, _ in ms)))
+                for fact_id, ms in members.items()]
+        self.db.executemany("INSERT INTO fact_texts (story_id, fact_id, text) VALUES (?, ?, ?)", rows)
+        self.db.executemany("INSERT INTO facts_fts (rowid, text, story_id, fact_id) SELECT id, text, story_id,"
+                            " fact_id FROM fact_texts WHERE story_id = ? AND fact_id = ?",
+                            [row[:2] for row in rows])
+
+    def _texts(self, article_ids: Iterable[str]) -> dict[str, str]:
+        ids = list(article_ids)
+        rows = self.db.execute(f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)
+        return dict(rows.fetchall())
 
     def story_facts(self, story_id: str) -> dict[int, dict]:
         """A record's facts (decoded JSON) by fact id, in id order."""
@@ -464,6 +500,143 @@ class Store:
 
     def count_pending(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM pending_records").fetchone()[0]
+
+    # -- reads for query.py ------------------------------------------------------
+
+    def story_page(self, sort: str, after: tuple | None, limit: int, **filters) -> list[dict]:
+        """One page of live stories, ``sort`` key descending then id descending,
+        strictly after ``after`` ((key, id) of the previous page's last story).
+        Filters: match (FTS5 query), entity, place, date_from, date_to. Each
+        row: id, title, first_seen, last_seen and ``sort_key``."""
+        sql, params = _story_page_sql(sort, after, limit, **filters)
+        return [dict(r) for r in self.db.execute(sql, params)]
+
+    def explain_story_page(self, sort: str, after: tuple | None = None, **filters) -> list[str]:
+        """SQLite's query plan of ``story_page`` (benchmarks and tests check that it uses indexes)."""
+        sql, params = _story_page_sql(sort, after, 20, **filters)
+        return [r[3] for r in self.db.execute("EXPLAIN QUERY PLAN " + sql, params)]
+
+    def story_counts(self, story_ids: list[str]) -> dict[str, dict]:
+        """n_articles, n_sources and n_independent of these stories (as ``stories`` counts them), by id."""
+        rows = self.db.execute(
+            "SELECT a.story_id, COUNT(a.id) AS n_articles, COUNT(DISTINCT COALESCE(a.source, a.id)) AS n_sources,"
+            " COUNT(DISTINCT COALESCE(o.source, o.id, a.source, a.id)) AS n_independent"
+            " FROM articles a LEFT JOIN articles o ON o.id = a.near_dup_of"
+            f" WHERE a.story_id IN ({_marks(story_ids)}) GROUP BY a.story_id", story_ids)
+        return {r[0]: dict(r) for r in rows}
+
+    def story_entities(self, story_id: str, limit: int) -> list[dict]:
+        """The entities most of a story's articles name: key, name, type, n_articles, mentions."""
+        rows = self.db.execute(
+            "SELECT e.entity_key AS key, e.name, e.type, COUNT(*) AS n_articles, SUM(e.mentions) AS mentions"
+            " FROM articles a JOIN article_entities e ON e.article_id = a.id WHERE a.story_id = ?"
+            " GROUP BY e.entity_key ORDER BY n_articles DESC, mentions DESC, e.entity_key LIMIT ?",
+            (story_id, limit))
+        return [dict(r) for r in rows]
+
+    def story_place(self, story_id: str) -> dict | None:
+        """The place most of a story's articles are located at ({key, name}), None if none is."""
+        row = self.db.execute(
+            "SELECT p.place_key AS key, (SELECT name FROM article_entities e WHERE e.entity_key = p.place_key"
+            " AND e.article_id = p.article_id) AS name FROM articles a JOIN article_places p ON p.article_id = a.id"
+            " WHERE a.story_id = ? GROUP BY p.place_key ORDER BY COUNT(*) DESC, p.place_key LIMIT 1",
+            (story_id,)).fetchone()
+        return dict(row) if row else None
+
+    def story_records_data(self, story_ids: list[str]) -> dict[str, dict]:
+        """Stored records (version, source_key, decoded data) of these stories, by id."""
+        rows = self.db.execute(f"SELECT story_id, version, source_key, data FROM story_records"
+                               f" WHERE story_id IN ({_marks(story_ids)})", story_ids)
+        return {r[0]: {"version": r[1], "source_key": r[2], "data": json.loads(r[3])} for r in rows}
+
+    def story_titles(self, story_ids: Iterable[str]) -> dict[str, dict]:
+        """id, title, first_seen, last_seen of these stories, by id."""
+        ids = list(set(story_ids))
+        rows = self.db.execute(f"SELECT id, title, first_seen, last_seen FROM stories WHERE id IN ({_marks(ids)})",
+                               ids)
+        return {r[0]: dict(r) for r in rows}
+
+    def find_entities(self, pattern: str | None, limit: int) -> list[dict]:
+        """Entities whose name or an alias is LIKE ``pattern`` (all when None), most mentioned first."""
+        rows = self.db.execute(
+            "SELECT e.entity_key AS key, e.name, e.type, COUNT(*) AS n_articles,"
+            " COUNT(DISTINCT a.story_id) AS n_stories, SUM(e.mentions) AS mentions"
+            " FROM article_entities e JOIN articles a ON a.id = e.article_id"
+            " WHERE ? IS NULL OR e.name LIKE ? OR e.entity_key IN (SELECT entity_key FROM entity_aliases"
+            " WHERE alias LIKE ?) GROUP BY e.entity_key ORDER BY mentions DESC, n_articles DESC, e.entity_key"
+            " LIMIT ?", (pattern, pattern, pattern, limit))
+        return [dict(r) for r in rows]
+
+    def entity_articles(self, key: str) -> list[dict]:
+        """The articles naming an entity, by date: id, story_id, source, title, published, name, type, mentions."""
+        rows = self.db.execute(
+            "SELECT a.id, a.story_id, a.source, a.title, a.published, e.name, e.type, e.mentions"
+            " FROM article_entities e JOIN articles a ON a.id = e.article_id WHERE e.entity_key = ?"
+            " ORDER BY a.published IS NULL, a.published, a.seq", (key,))
+        return [dict(r) for r in rows]
+
+    def entity_aliases(self, key: str) -> list[str]:
+        rows = self.db.execute("SELECT alias FROM entity_aliases WHERE entity_key = ? GROUP BY alias"
+                               " ORDER BY COUNT(*) DESC, alias", (key,))
+        return [r[0] for r in rows]
+
+    def search_articles(self, match: str, limit: int) -> list[dict]:
+        """Articles matching an FTS5 query, best first: id, story_id, title, published, story_title,
+        rank (bm25: lower is better; a title hit weighs 5 body hits), snippet (\x02 hit \x03 markers)."""
+        rows = self.db.execute(
+            "SELECT a.id, a.story_id, a.title, a.published, s.title AS story_title,"
+            " bm25(articles_fts, 5.0, 1.0) AS rank,"
+            " snippet(articles_fts, 1, char(2), char(3), '…', 16) AS snippet,"
+            " highlight(articles_fts, 0, char(2), char(3)) AS title_parts"
+            " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+            " LEFT JOIN stories s ON s.id = a.story_id"
+            " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?", (match, limit))
+        return [dict(r) for r in rows]
+
+    def search_facts(self, match: str, limit: int) -> list[dict]:
+        """Facts matching an FTS5 query, best first: story_id, fact_id, story_title, last_seen, rank, snippet."""
+        rows = self.db.execute(
+            "SELECT t.story_id, t.fact_id, s.title AS story_title, s.last_seen, bm25(facts_fts) AS rank,"
+            " snippet(facts_fts, 0, char(2), char(3), '…', 24) AS snippet"
+            " FROM facts_fts JOIN fact_texts t ON t.id = facts_fts.rowid JOIN stories s ON s.id = t.story_id"
+            " WHERE facts_fts MATCH ? AND s.merged_into IS NULL ORDER BY rank LIMIT ?", (match, limit))
+        return [dict(r) for r in rows]
+
+    def fact_texts(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """The indexed words of these facts, by (story_id, fact_id)."""
+        found = {}
+        for story_id, fact_id in keys:
+            row = self.db.execute("SELECT text FROM fact_texts WHERE story_id = ? AND fact_id = ?",
+                                  (story_id, fact_id)).fetchone()
+            if row:
+                found[(story_id, fact_id)] = row[0]
+        return found
+
+    def article_vectors(self) -> Iterator[tuple[str, str, bytes]]:
+        """(article id, model, float32 vector bytes) of every article with a body vector."""
+        yield from self.db.execute("SELECT article_id, model, vector FROM article_vectors ORDER BY article_id")
+
+    def claim_vector_blobs(self) -> Iterator[tuple[str, str, bytes]]:
+        """(article id, its story id, its ClaimVectors bytes) of every article with stored claims."""
+        yield from self.db.execute("SELECT c.article_id, a.story_id, c.vectors FROM article_claims c"
+                                   " JOIN articles a ON a.id = c.article_id ORDER BY c.article_id")
+
+    def article_briefs(self, article_ids: Iterable[str]) -> dict[str, dict]:
+        """id, story_id, title, source, published and the first 300 characters of these articles, by id."""
+        ids = list(set(article_ids))
+        rows = self.db.execute(f"SELECT a.id, a.story_id, a.title, a.source, a.published, substr(a.text, 1, 300)"
+                               f" AS opening, s.title AS story_title FROM articles a LEFT JOIN stories s"
+                               f" ON s.id = a.story_id WHERE a.id IN ({_marks(ids)})", ids)
+        return {r[0]: dict(r) for r in rows}
+
+    def timeline_stories(self, *, entity: str | None, place: str | None, date_from: str | None,
+                         date_to: str | None) -> list[dict]:
+        """Live stories passing the filters, earliest first: id, title, first_seen, last_seen."""
+        where, params = _story_filters(None, entity, place, date_from, date_to)
+        rows = self.db.execute(
+            "SELECT s.id, s.title, s.first_seen, s.last_seen FROM stories s WHERE s.merged_into IS NULL"
+            f" AND {' AND '.join(where or ['1'])} ORDER BY s.first_seen IS NULL, s.first_seen, s.id", params)
+        return [dict(r) for r in rows]
 
     # -- term statistics and metadata ---------------------------------------
 
@@ -506,3 +679,57 @@ def _article_dict(row: sqlite3.Row, urls: list[str]) -> dict:
     article["removed"] = json.loads(article["removed"])
     article["urls"] = urls
     return article
+
+
+# story_page's sort keys (the expressions of the partial indexes stories_latest and stories_largest, so
+# SQLite walks the index instead of sorting) and the independent-outlet counts the "outlets" sort needs
+_SORT_KEYS = {"latest": "COALESCE(s.last_seen, s.first_seen, '')", "largest": "s.n_articles",
+              "outlets": "i.n_independent"}
+_INDEPENDENT_CTE = (
+    "WITH independent AS (SELECT a.story_id, COUNT(DISTINCT COALESCE(o.source, o.id, a.source, a.id))"
+    " AS n_independent FROM articles a LEFT JOIN articles o ON o.id = a.near_dup_of"
+    " WHERE a.story_id IS NOT NULL GROUP BY a.story_id) ")
+
+
+def _story_page_sql(sort: str, after: tuple | None, limit: int, *, match: str | None = None,
+                     entity: str | None = None, place: str | None = None, date_from: str | None = None,
+                     date_to: str | None = None) -> tuple[str, list]:
+    where, params = _story_filters(match, entity, place, date_from, date_to)
+    if after is not None:
+        where.append(f"({_SORT_KEYS[sort]}, s.id) < (?, ?)")
+        params += list(after)
+    counts, joins = ("", "") if sort != "outlets" else (_INDEPENDENT_CTE, " JOIN independent i ON i.story_id = s.id")
+    sql = (f"{counts}SELECT s.id, s.title, s.first_seen, s.last_seen, {_SORT_KEYS[sort]} AS sort_key"
+           f" FROM stories s{joins} WHERE s.merged_into IS NULL AND {' AND '.join(where or ['1'])}"
+           f" ORDER BY {_SORT_KEYS[sort]} DESC, s.id DESC LIMIT ?")
+    return sql, [*params, limit]
+
+
+def _story_filters(match: str | None, entity: str | None, place: str | None, date_from: str | None,
+                   date_to: str | None) -> tuple[list[str], list]:
+    """SQL conditions on stories ``s`` for the listing filters, and their parameters."""
+    where, params = [], []
+    if match is not None:
+        where.append("s.id IN (SELECT a.story_id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+                     " WHERE articles_fts MATCH ?)")
+        params.append(match)
+    if entity is not None:
+        where.append("s.id IN (SELECT a.story_id FROM article_entities e JOIN articles a ON a.id = e.article_id"
+                     " WHERE e.entity_key = ?)")
+        params.append(entity)
+    if place is not None:  # a key, or the name of a place some article is located at
+        where.append("s.id IN (SELECT a.story_id FROM article_places p JOIN articles a ON a.id = p.article_id"
+                     " WHERE p.place_key = ? OR p.place_key IN (SELECT entity_key FROM article_entities"
+                     " WHERE name = ? COLLATE NOCASE))")
+        params += [place, place]
+    if date_from is not None:  # overlap: the story ends on or after date_from ...
+        where.append("substr(COALESCE(s.last_seen, s.first_seen), 1, 10) >= ?")
+        params.append(date_from[:10])
+    if date_to is not None:  # ... and starts on or before date_to
+        where.append("substr(COALESCE(s.first_seen, s.last_seen), 1, 10) <= ?")
+        params.append(date_to[:10])
+    return where, params
+
+
+def _marks(values: list) -> str:
+    return ",".join("?" * len(values))
