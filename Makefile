@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := demo.db
 
-.PHONY: install demo test test-fast bench clean
+.PHONY: install demo serve test test-fast bench clean
 
 install: $(STAMP)
 
@@ -24,6 +24,12 @@ demo: install
 	$(BIN)/newsfuse story --largest --db $(DEMO_DB)
 	$(BIN)/newsfuse story --largest --db $(DEMO_DB) --html -o demo.html
 	@echo "The story record as one page: open demo.html in a browser (also --md, --json)."
+	@echo "To browse it: make serve, then open http://127.0.0.1:8000"
+
+# The demo database over HTTP (read only; NEWSFUSE_TOKEN=... make serve turns on POST /api/articles).
+serve: install
+	test -f $(DEMO_DB) || $(MAKE) demo
+	$(BIN)/newsfuse serve --db $(DEMO_DB)
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -4,7 +4,9 @@ PUBLIC = ["Analysis", "Article", "ClusterOptions", "ConfigError", "Entity", "Eva
           "InputError", "Mention", "ModelError", "NewsfuseError", "NotFoundError", "Options", "Quote", "RawItem",
           "Skipped", "Span", "Store", "StoreError", "__version__", "analyze_stored", "build_story_records", "find_entities",
           "find_stories", "get_article", "get_entity", "get_story", "ingest", "iter_raw_items", "list_stories", "search",
-          "timeline", "story_html", "story_markdown", "stream_items"]
+          "timeline", "story_html", "story_markdown", "stream_items",
+          # what `newsfuse serve` needs (it imports only public names)
+          "AuthError", "TooLargeError", "MiniLMEmbedder", "StaticEmbedder", "jsonl_record", "to_article"]
 
 
 def test_public_api_is_pinned():

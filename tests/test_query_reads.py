@@ -29,7 +29,9 @@ def reader(example_db):
 
 
 def _unchanged(path):
-    return [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(path.parent.iterdir())]
+    # the database and its WAL; -shm is SQLite's shared lock memory, which every WAL reader touches
+    files = [path, path.with_name(path.name + "-wal")]
+    return [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files if p.exists()]
 
 
 # ---- find_stories -----------------------------------------------------------------
@@ -129,3 +131,106 @@ def test_an_article_comes_with_its_analysis_and_spans_into_its_text(reader):
 
 def _story_article_ids(store, story_id):
     return [a["id"] for a in store.story_articles(story_id)]
+
+
+# ---- entities ------------------------------------------------------------------------
+
+def test_xi_jinpings_page_lists_the_samarkand_story_his_quotes_and_events(reader):
+    (story,) = find_stories(reader)["items"]
+    page = get_entity(reader, XI)
+    assert page["name"] == "Xi Jinping" and page["type"] == "person" and "Xi" in page["aliases"]
+    assert page["n_articles"] == 2 and page["country"] is None
+    assert [(s["id"], s["n_articles_naming"]) for s in page["stories"]] == [(story["id"], 2)]
+    assert page["quotes"] and all(q["story_id"] == story["id"] for q in page["quotes"])
+    quote = page["quotes"][0]
+    assert get_article(reader, quote["article_id"])["text"][quote["start"]:quote["end"]] == quote["text"]
+    assert any(e["type"] == "CONSULT" and e["date"] == "2022-09-15" for e in page["events"])
+    with pytest.raises(NotFoundError):
+        get_entity(reader, "person:nobody")
+
+
+def test_entities_are_found_by_name_or_alias_most_mentioned_first(reader):
+    assert [e["key"] for e in find_entities(reader, "jinping")] == [XI]
+    assert XI in [e["key"] for e in find_entities(reader, "xi")]
+    everyone = find_entities(reader, limit=5)
+    assert len(everyone) == 5 and everyone[0]["mentions"] >= everyone[-1]["mentions"]
+    samarkand = next(e for e in find_entities(reader, "Samarkand") if e["type"] == "city")
+    assert samarkand["n_stories"] == 1 and samarkand["n_articles"] == 2
+    assert get_entity(reader, samarkand["key"])["lat"] is not None
+
+
+# ---- search ----------------------------------------------------------------------------
+
+def test_a_search_for_samarkand_finds_both_articles_with_hit_parts(reader):
+    hits = search(reader, "samarkand", limit=50)
+    articles = [h for h in hits if h["kind"] == "article"]
+    assert len(articles) == 2 and any(h["kind"] == "fact" for h in hits)
+    for hit in hits:
+        assert any(p["hit"] and p["text"].lower() == "samarkand" for p in hit["snippet"])
+        assert not any(c in p["text"] for p in hit["snippet"] for c in "\x02\x03")
+    fact = next(h for h in hits if h["kind"] == "fact")
+    assert fact["id"].startswith(fact["story_id"] + ":")
+
+
+def test_semantic_and_hybrid_search_rank_by_the_callers_vector(reader):
+    vector = BagOfWordsEmbedder().encode(["Xi Jinping Putin meet in Samarkand"])[0]
+    near = search(reader, "", mode="semantic", query_vector=vector)
+    assert {h["kind"] for h in near} == {"article"} and near[0]["score"] > 0
+    fused = search(reader, "Samarkand", mode="hybrid", query_vector=vector)
+    assert fused[0]["kind"] == "article" and fused[0]["snippet"][0]["text"]
+    with pytest.raises(ConfigError, match="query_vector"):
+        search(reader, "x", mode="hybrid")
+    with pytest.raises(ConfigError, match="7 dimensions"):
+        search(reader, "x", mode="semantic", query_vector=np.ones(7))
+
+
+# ---- timeline ----------------------------------------------------------------------------
+
+def test_the_timeline_merges_dated_events_and_facts_in_date_order(reader):
+    entries = timeline(reader)
+    assert [e["date"] for e in entries] == sorted(e["date"] for e in entries)
+    assert {e["kind"] for e in entries} == {"event", "fact"}
+    assert all(e["evidence"] and e["story_id"] for e in entries)
+    day = timeline(reader, date_from="2022-09-15", date_to="2022-09-15")
+    assert day and all("2022-09-15".startswith(e["date"]) for e in day)  # that day, or a month or year holding it
+    xi = timeline(reader, entity=XI)
+    assert xi and len(xi) < len(entries) and timeline(reader, entity="person:nobody") == []
+    assert len(timeline(reader, limit=3)) == 3
+
+
+# ---- reads only; indexes kept in sync -------------------------------------------------------
+
+def test_reads_on_a_read_only_store_write_nothing(example_db):
+    before = _unchanged(example_db)
+    with Store(example_db, readonly=True) as store:
+        (story,) = find_stories(store, q="Putin")["items"]
+        get_article(store, store.story_articles(story["id"])[0]["id"])
+        get_entity(store, XI), find_entities(store, "put"), search(store, "Putin"), timeline(store)
+    assert _unchanged(example_db) == before
+
+
+def test_the_fact_index_follows_a_rebuilt_record(example_db, tmp_path):
+    from newsfuse.story_record import update_story_record
+
+    path = tmp_path / "copy.db"
+    with Store(example_db, readonly=True) as source, Store(path) as copy:
+        source.db.backup(copy.db)
+    with Store(path) as store:
+        (story,) = find_stories(store)["items"]
+        gone = next(iter(store.story_facts(story["id"])))
+        with store.transaction():
+            store.put_story_facts(story["id"], {}, gone=[gone])
+        assert f"{story['id']}:{gone}" not in [h["id"] for h in search(store, "Xi Putin", limit=100)]
+        _assert_fact_index_matches(store)
+        with store.transaction():
+            update_story_record(store, story["id"], redo=True)
+        _assert_fact_index_matches(store)
+        assert any(h["id"] == f"{story['id']}:{gone}" for h in search(store, "Xi Putin", limit=100))
+
+
+def _assert_fact_index_matches(store):
+    facts = store.db.execute("SELECT story_id, fact_id FROM story_facts ORDER BY 1, 2").fetchall()
+    indexed = store.db.execute("SELECT story_id, fact_id FROM fact_texts ORDER BY 1, 2").fetchall()
+    assert [tuple(r) for r in facts] == [tuple(r) for r in indexed]
+    store.db.execute("INSERT INTO facts_fts (facts_fts, rank) VALUES ('integrity-check', 1)")
+    store.db.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")

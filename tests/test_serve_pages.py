@@ -156,7 +156,13 @@ def test_text_search_finds_the_story_and_marks_the_hits(client, stories):
     assert f'href="/stories/{stories[0]["id"]}"' in page
 
 
-def test_semantic_search_without_a_model_gives_text_results_and_says_so(client):
+def test_semantic_search_without_a_model_gives_text_results_and_says_so(client, monkeypatch):
+    from newsfuse.serve import writes
+
+    def no_model(app):
+        raise newsfuse.ModelError("no static model cached", code="NF307")
+
+    monkeypatch.setattr(writes, "static_model", no_model)
     page = client.get("/search?q=Samarkand&mode=semantic").text
     assert "these are text results" in page and "<mark>" in page
 

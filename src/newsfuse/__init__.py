@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Analysis",
     "Article",
+    "AuthError",
     "ClusterOptions",
     "ConfigError",
     "Entity",
@@ -21,6 +22,7 @@ __all__ = [
     "IngestReport",
     "InputError",
     "Mention",
+    "MiniLMEmbedder",
     "ModelError",
     "NewsfuseError",
     "NotFoundError",
@@ -29,8 +31,10 @@ __all__ = [
     "RawItem",
     "Skipped",
     "Span",
+    "StaticEmbedder",
     "Store",
     "StoreError",
+    "TooLargeError",
     "__version__",
     "analyze_stored",
     "build_story_records",
@@ -41,12 +45,14 @@ __all__ = [
     "get_story",
     "ingest",
     "iter_raw_items",
+    "jsonl_record",
     "list_stories",
     "search",
     "story_html",
     "story_markdown",
     "stream_items",
     "timeline",
+    "to_article",
 ]
 
 # Where each public name lives. The names are imported on first use (PEP 562
@@ -56,15 +62,18 @@ __all__ = [
 _HOMES = {
     ".cluster": ["ClusterOptions"],
     ".config": ["Options"],
-    ".errors": ["ConfigError", "EvalError", "InputError", "ModelError", "NewsfuseError", "NotFoundError",
-                "StoreError"],
+    ".embed": ["MiniLMEmbedder"],
+    ".errors": ["AuthError", "ConfigError", "EvalError", "InputError", "ModelError", "NewsfuseError", "NotFoundError",
+                "StoreError", "TooLargeError"],
     ".export": ["story_html", "story_markdown"],
-    ".ingest.sources": ["iter_raw_items", "stream_items"],
+    ".ingest.article": ["to_article"],
+    ".ingest.sources": ["iter_raw_items", "jsonl_record", "stream_items"],
     ".pipeline": ["analyze_stored", "build_story_records", "ingest"],
     ".query": ["find_entities", "find_stories", "get_article", "get_entity", "get_story", "list_stories", "search",
                "timeline"],
     ".records": ["Analysis", "Article", "Entity", "Event", "IngestReport", "Mention", "Quote", "RawItem", "Skipped",
                  "Span"],
+    ".static_embed": ["StaticEmbedder"],
     ".store": ["Store"],
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
@@ -93,11 +102,15 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # what type checkers and editors see: the same names, imported eagerly
     from .cluster import ClusterOptions
     from .config import Options
-    from .errors import ConfigError, EvalError, InputError, ModelError, NewsfuseError, NotFoundError, StoreError
+    from .embed import MiniLMEmbedder
+    from .errors import (AuthError, ConfigError, EvalError, InputError, ModelError, NewsfuseError, NotFoundError,
+                         StoreError, TooLargeError)
     from .export import story_html, story_markdown
-    from .ingest.sources import iter_raw_items, stream_items
+    from .ingest.article import to_article
+    from .ingest.sources import iter_raw_items, jsonl_record, stream_items
     from .pipeline import analyze_stored, build_story_records, ingest
     from .query import (find_entities, find_stories, get_article, get_entity, get_story, list_stories, search,
                         timeline)
     from .records import Analysis, Article, Entity, Event, IngestReport, Mention, Quote, RawItem, Skipped, Span
+    from .static_embed import StaticEmbedder
     from .store import Store

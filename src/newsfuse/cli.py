@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, NoReturn, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from .config import Options
 from .errors import ConfigError, NewsfuseError
@@ -44,7 +45,18 @@ class _Console:
         return getattr(self.rich, name)
 
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+class _Commands(TyperGroup):
+    """The one place a NewsfuseError becomes a message and exit status 1:
+    every command (and the eval group's) runs inside this ``invoke``."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except NewsfuseError as exc:
+            _fail(exc)
+
+
+app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
                   help="Many reports in, one story out: ingest news articles and read them as stories.")
 eval_app = typer.Typer(no_args_is_help=True, help="Measure newsfuse on labelled data.")
 app.add_typer(eval_app, name="eval")
@@ -72,7 +84,7 @@ def _plain(text, style: str = "", *, one_line: bool = False) -> Text:
     return Text(terminal_text(text, one_line=one_line), style=style)
 
 
-def _fail(exc: NewsfuseError) -> None:
+def _fail(exc: NewsfuseError) -> NoReturn:
     from rich.text import Text
 
     err.print(Text.assemble(("error", "red"), " ", _plain(exc)))  # messages name input files and items
@@ -139,15 +151,12 @@ def ingest(
     from .ingest.article import parse_date
     from .pipeline import ingest as run_ingest
 
-    try:
-        overrides = {k: v for k, v in (("source", source), ("url", url)) if v}
-        if published:
-            overrides["published"] = parse_date(published, "--published")
-        options = replace(Options(), analyze=analyze, processes=processes)
-        with Store(db) as store, _progress() as bar:
-            report = run_ingest(_items(paths, overrides, options), store, options=options, progress=_Bar(bar))
-    except NewsfuseError as exc:
-        _fail(exc)
+    overrides = {k: v for k, v in (("source", source), ("url", url)) if v}
+    if published:
+        overrides["published"] = parse_date(published, "--published")
+    options = replace(Options(), analyze=analyze, processes=processes)
+    with Store(db) as store, _progress() as bar:
+        report = run_ingest(_items(paths, overrides, options), store, options=options, progress=_Bar(bar))
     _print_report(report.as_dict(), as_json)
 
 
@@ -182,12 +191,9 @@ def analyze(
 
     from .pipeline import analyze_stored
 
-    try:
-        with Store(db) as store, _progress() as bar:
-            done = analyze_stored(store, options=replace(Options(), processes=processes), redo=redo,
-                                  progress=_Bar(bar))
-    except NewsfuseError as exc:
-        _fail(exc)
+    with Store(db) as store, _progress() as bar:
+        done = analyze_stored(store, options=replace(Options(), processes=processes), redo=redo,
+                              progress=_Bar(bar))
     out.print(f"analysed {done} article(s)")
 
 
@@ -206,11 +212,8 @@ def stories(
     """
     from .query import list_stories, records_pending
 
-    try:
-        with Store(db, readonly=True) as store:
-            rows, pending = list_stories(store), records_pending(store)
-    except NewsfuseError as exc:
-        _fail(exc)
+    with Store(db, readonly=True) as store:
+        rows, pending = list_stories(store), records_pending(store)
     if pending:  # on stderr: the listing stays clean for programs
         typer.echo(f"{pending} story record(s) pending (an interrupted run, or records off): "
                    "run `newsfuse build`", err=True)
@@ -270,14 +273,11 @@ def story(
     """Show one story: summary with citations, when/where/who, timeline, claims across outlets, articles."""
     from .query import get_story
 
-    try:
-        if as_json + as_md + as_html > 1:
-            raise ConfigError("choose one of --json, --md, --html")
-        with Store(db, readonly=True) as store:
-            story_id = _story_id_or_largest(store, story_id, largest)
-            record = get_story(store, story_id, with_text=text, with_analyses=as_json)
-    except NewsfuseError as exc:
-        _fail(exc)
+    if as_json + as_md + as_html > 1:
+        raise ConfigError("choose one of --json, --md, --html")
+    with Store(db, readonly=True) as store:
+        story_id = _story_id_or_largest(store, story_id, largest)
+        record = get_story(store, story_id, with_text=text, with_analyses=as_json)
     if as_json or as_md or as_html:
         _export(record, "json" if as_json else "md" if as_md else "html", output, sentences)
     else:
@@ -298,7 +298,8 @@ def _export(record: dict, kind: str, output: Path | None, sentences: int) -> Non
     try:
         output.write_text(document, encoding="utf-8")
     except OSError as exc:
-        _fail(ConfigError(f"cannot write {output}: {exc.strerror}", hint="check the folder exists and is writable"))
+        raise ConfigError(f"cannot write {output}: {exc.strerror}", hint="check the folder exists and is writable") \
+            from exc
     err.print(_plain(f"wrote {output}"))
 
 
@@ -310,12 +311,35 @@ def build(
     """Build story records (claims, summary, timeline) that are missing or out of date."""
     from .pipeline import build_story_records
 
-    try:
-        with Store(db) as store, _progress() as bar:
-            done = build_story_records(store, redo=redo, progress=_Bar(bar))
-    except NewsfuseError as exc:
-        _fail(exc)
+    with Store(db) as store, _progress() as bar:
+        done = build_story_records(store, redo=redo, progress=_Bar(bar))
     out.print(f"built {done} story record(s)")
+
+
+@app.command()
+def serve(
+    db: Path = typer.Option("newsfuse.db", "--db", help="SQLite database file (read only unless writes are on)."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0: every interface; think first)."),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+    token_env: str = typer.Option("NEWSFUSE_TOKEN", "--token-env", metavar="NAME",
+                                  help="Environment variable holding the token that POST /api/articles needs "
+                                       "(unset or empty: writes are off)."),
+) -> None:
+    """Serve the stories over HTTP: the JSON API under /api (described at /docs) and the web pages."""
+    import os
+
+    import uvicorn
+
+    from .serve.app import create_app
+
+    token = os.environ.get(token_env) or None  # from the environment: a token on the command line shows in `ps`
+    # Fail now, with the usual message, if the database cannot be read (or, with writes on, made).
+    with Store(db, readonly=token is None):
+        pass
+    web = create_app(db, token=token)
+    out.print(_plain(f"newsfuse serving {db} on http://{host}:{port} (API docs: http://{host}:{port}/docs; "
+                     f"writes {'on' if token else f'off: set {token_env} to enable'}); Ctrl-C stops"))
+    uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
 def _story_id_or_largest(store: Store, story_id: str | None, largest: bool) -> str:
@@ -380,14 +404,11 @@ def eval_clustering(
     from .eval.clustering import evaluate_clustering
 
     strip = ("title", "published", "source", "url") if text_only else ()
-    try:
-        with _progress() as bar:
-            if cv > 1:
-                scores = _cross_validate(file, label, order, cv, strip, _Bar(bar))
-            else:
-                scores = evaluate_clustering(file, label, order=order, strip=strip, progress=_Bar(bar))
-    except NewsfuseError as exc:
-        _fail(exc)
+    with _progress() as bar:
+        if cv > 1:
+            scores = _cross_validate(file, label, order, cv, strip, _Bar(bar))
+        else:
+            scores = evaluate_clustering(file, label, order=order, strip=strip, progress=_Bar(bar))
     _print_scores(scores, as_json)
 
 
@@ -408,11 +429,8 @@ def eval_extraction(
     """Main-text extraction precision/recall/F1 (scrapinghub benchmark method)."""
     from .eval.extraction import evaluate_extraction
 
-    try:
-        with _progress() as bar:
-            scores = evaluate_extraction(folder, progress=lambda done, total: _Bar(bar)("pages", done, total))
-    except NewsfuseError as exc:
-        _fail(exc)
+    with _progress() as bar:
+        scores = evaluate_extraction(folder, progress=lambda done, total: _Bar(bar)("pages", done, total))
     _print_scores(scores, as_json)
 
 
@@ -425,13 +443,10 @@ def eval_timex(
     """TempEval-3 strict/relaxed extraction and value/type F1 of time expressions."""
     from .eval.timex import evaluate_timex, load_docs, split_docs
 
-    try:
-        if fold > 4:
-            raise ConfigError(f"no fold {fold}", hint="use --fold 0 to 4, or leave it out for the whole file")
-        docs = split_docs(load_docs(file))[fold] if fold >= 0 else None
-        scores = evaluate_timex(file, docs=docs)
-    except NewsfuseError as exc:
-        _fail(exc)
+    if fold > 4:
+        raise ConfigError(f"no fold {fold}", hint="use --fold 0 to 4, or leave it out for the whole file")
+    docs = split_docs(load_docs(file))[fold] if fold >= 0 else None
+    scores = evaluate_timex(file, docs=docs)
     _print_scores(scores, as_json)
 
 
@@ -447,7 +462,7 @@ def eval_events(
 
     parts = {"all": None, "development": DEVELOPMENT, "held-out": HELD_OUT}
     if part not in parts:
-        _fail(ConfigError(f"unknown part {part!r}", hint="use all, development or held-out"))
+        raise ConfigError(f"unknown part {part!r}", hint="use all, development or held-out")
     _run_eval(evaluate_events, file, "sentences", as_json, part=parts[part])
 
 
@@ -482,11 +497,8 @@ def eval_claims(
     """Claim alignment across outlets: pair P/R/F1, status accuracy, corroborated/conflicting/attributed P/R."""
     from .eval.claims import evaluate_claims
 
-    try:
-        with _progress() as bar:
-            scores = evaluate_claims(files, data=data, progress=_Bar(bar).stage("stories"))
-    except NewsfuseError as exc:
-        _fail(exc)
+    with _progress() as bar:
+        scores = evaluate_claims(files, data=data, progress=_Bar(bar).stage("stories"))
     if not as_json:
         for name, story_scores in scores["stories"].items():
             out.print(_plain(f"{name}: pairs P {story_scores['pair_precision']:.3f} "
@@ -497,11 +509,8 @@ def eval_claims(
 
 def _run_eval(evaluate, file: Path, unit: str, as_json: bool, **options) -> None:
     """Run an ``evaluate_*(file, progress=..., **options)`` with a progress bar counting ``unit``; print its scores."""
-    try:
-        with _progress() as bar:
-            scores = evaluate(file, progress=_Bar(bar).stage(unit), **options)
-    except NewsfuseError as exc:
-        _fail(exc)
+    with _progress() as bar:
+        scores = evaluate(file, progress=_Bar(bar).stage(unit), **options)
     _print_scores(scores, as_json)
 
 

@@ -88,6 +88,11 @@ class AuthError(NewsfuseError):
     code = "NF601"
     http_status = 401
 
+    def __init__(self, message: str, *, hint: str | None = None, code: str | None = None):
+        super().__init__(message, hint=hint, code=code)
+        if self.code == "NF602":  # the request is fine, the server takes no writes: forbidden, not unauthorised
+            self.http_status = 403
+
 
 class TooLargeError(InputError):
     """A request body over the server's limit."""

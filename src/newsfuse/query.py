@@ -323,13 +323,212 @@ def search(store: Store, q: str, *, mode: str = "text", limit: int = 20, query_v
     parts (hit: a matched term), never markup, so any front end escapes it.
     ``mode``: text (SQLite FTS5, bm25), semantic (cosine to the stored
     vectors; ``query_vector`` is the query encoded by the caller, who holds
-    the model: a read loads none), hybrid (reciprocal-rank fusion of both)."""
-    raise NotImplementedError
+    the model: a read loads none), hybrid (reciprocal-rank fusion of both).
+    ``score``: text: -bm25 (higher is better); semantic: the cosine; hybrid:
+    the fused reciprocal ranks."""
+    if mode not in SEARCH_MODES:
+        raise ConfigError(f"unknown search mode {mode!r}", hint=f"use one of {', '.join(SEARCH_MODES)}")
+    if mode != "text" and query_vector is None:
+        raise ConfigError(f"{mode} search needs the query's vector (query_vector)",
+                          hint="encode the query with the model of the stored vectors and pass it, or use mode=text")
+    limit = max(1, limit)
+    with store.snapshot():
+        texts = _text_hits(store, q, limit * (2 if mode == "hybrid" else 1)) if mode != "semantic" else []
+        near = _semantic_hits(store, query_vector, limit * 2) if mode != "text" else []
+    if mode == "hybrid":
+        return _fused(texts, near, limit)
+    return (texts or near)[:limit]
+
+
+def _text_hits(store: Store, q: str, limit: int) -> list[dict]:
+    match = _match_query(q or "")
+    if not match:
+        return []
+    hits = [_article_hit(r) for r in store.search_articles(match, limit)]
+    hits += [_fact_hit(r) for r in store.search_facts(match, limit)]
+    # bm25 of two indexes are on similar scales (same words, same weighting), good enough to interleave
+    return sorted(hits, key=lambda h: -h["score"])[:limit]
+
+
+def _article_hit(row: dict) -> dict:
+    return {"kind": "article", "id": row["id"], "story_id": row["story_id"], "story_title": row["story_title"],
+            "title": row["title"], "snippet": _parts(row["snippet"]), "score": -row["rank"],
+            "published": row["published"], "title_parts": _parts(row["title_parts"] or "")}
+
+
+def _fact_hit(row: dict, snippet: str | None = None, score: float | None = None) -> dict:
+    return {"kind": "fact", "id": f"{row['story_id']}:{row['fact_id']}", "story_id": row["story_id"],
+            "story_title": row["story_title"], "title": row["story_title"],
+            "snippet": _parts(snippet if snippet is not None else row["snippet"]),
+            "score": score if score is not None else -row["rank"], "published": row["last_seen"]}
+
+
+_MARK = re.compile("\x02(.*?)\x03", re.S)
+
+
+def _parts(marked: str) -> list[dict]:
+    """FTS5's snippet with \x02 hit \x03 markers as [{text, hit}] parts (no markup reaches a page)."""
+    parts, at = [], 0
+    for found in _MARK.finditer(marked):
+        if found.start() > at:
+            parts.append({"text": marked[at:found.start()], "hit": False})
+        parts.append({"text": found.group(1), "hit": True})
+        at = found.end()
+    if at < len(marked):
+        parts.append({"text": marked[at:].replace("\x02", "").replace("\x03", ""), "hit": False})
+    return parts
+
+
+def _semantic_hits(store: Store, query_vector, limit: int) -> list[dict]:
+    """Articles (body vectors) and facts (their claims' vectors) nearest the query by cosine."""
+    import numpy as np
+
+    query = np.asarray(query_vector, dtype=np.float32).ravel()
+    query = query / (np.linalg.norm(query) or 1.0)
+    articles, article_dims = _article_scores(store, query)
+    facts, claim_dims = _fact_scores(store, query, limit)
+    if not article_dims | claim_dims:
+        return []  # nothing stored to compare with
+    if query.size not in article_dims | claim_dims:
+        raise ConfigError(f"the query vector has {query.size} dimensions; the stored vectors have "
+                          f"{', '.join(map(str, sorted(article_dims | claim_dims))) or 'none'}",
+                          hint="encode the query with the model that encoded the stored articles and claims")
+    hits = _semantic_articles(store, articles[:limit]) + _semantic_facts(store, facts[:limit])
+    return sorted(hits, key=lambda h: -h["score"])[:limit]
+
+
+def _article_scores(store: Store, query) -> tuple[list[tuple[float, str]], set[int]]:
+    import numpy as np
+
+    rows = list(store.article_vectors())
+    dims = {len(blob) // 4 for _, _, blob in rows}
+    same = [(aid, blob) for aid, _, blob in rows if len(blob) == 4 * query.size]
+    if not same:
+        return [], dims
+    matrix = np.frombuffer(b"".join(blob for _, blob in same), dtype=np.float32).reshape(len(same), -1)
+    scores = matrix @ query / np.maximum(np.linalg.norm(matrix, axis=1), 1e-9)
+    order = np.argsort(-scores)
+    return [(float(scores[i]), same[i][0]) for i in order], dims
+
+
+def _fact_scores(store: Store, query, limit: int) -> tuple[list[tuple[float, str, str, int]], set[int]]:
+    """(cosine, article id, story id, claim index) of the best claims (whole-claim vectors)."""
+    import numpy as np
+
+    from .claim_vectors import ClaimVectors
+
+    best, dims = [], set()
+    for article_id, story_id, blob in store.claim_vector_blobs():
+        vectors = ClaimVectors.from_bytes(blob).whole
+        dims.add(vectors.shape[1])
+        if vectors.shape[1] == query.size and len(vectors):
+            scores = vectors @ query
+            best += [(float(scores[i]), article_id, story_id, int(i)) for i in np.argsort(-scores)[:limit]]
+    return sorted(best, reverse=True)[:limit * 3], dims
+
+
+def _semantic_articles(store: Store, scored: list[tuple[float, str]]) -> list[dict]:
+    briefs = store.article_briefs(aid for _, aid in scored)
+    return [{"kind": "article", "id": aid, "story_id": briefs[aid]["story_id"],
+             "story_title": briefs[aid]["story_title"], "title": briefs[aid]["title"],
+             "snippet": [{"text": briefs[aid]["opening"], "hit": False}], "score": score,
+             "published": briefs[aid]["published"]} for score, aid in scored]
+
+
+def _semantic_facts(store: Store, scored: list) -> list[dict]:
+    """The facts holding the best claims (a fact once, at its best claim's score)."""
+    owners, hits = {}, {}
+    for score, article_id, story_id, claim in scored:
+        if story_id not in owners:
+            owners[story_id] = {(m[0], m[1]): fact_id for fact_id, fact in store.story_facts(story_id).items()
+                                for m in fact["members"]}
+        fact_id = owners[story_id].get((article_id, claim))
+        if fact_id is not None and (story_id, fact_id) not in hits:
+            hits[(story_id, fact_id)] = score
+    texts, stories = store.fact_texts(list(hits)), store.story_titles(s for s, _ in hits)
+    return [_fact_hit({"story_id": sid, "fact_id": fid, "story_title": stories.get(sid, {}).get("title"),
+                       "last_seen": stories.get(sid, {}).get("last_seen")}, texts.get((sid, fid), ""), score)
+            for (sid, fid), score in hits.items()]
+
+
+_RRF_K = 60  # the usual constant of reciprocal-rank fusion: top ranks count, no list dominates
+
+
+def _fused(texts: list[dict], near: list[dict], limit: int) -> list[dict]:
+    fused: dict[tuple, dict] = {}
+    for hits in (texts, near):
+        for rank, hit in enumerate(hits):
+            key = (hit["kind"], hit["id"])
+            entry = fused.setdefault(key, {**hit, "score": 0.0})  # the text hit first: it has the hit parts
+            entry["score"] += 1.0 / (_RRF_K + rank + 1)
+    return sorted(fused.values(), key=lambda h: -h["score"])[:limit]
 
 
 def timeline(store: Store, *, entity: str | None = None, place: str | None = None, date_from: str | None = None,
              date_to: str | None = None, limit: int = 200) -> list[dict]:
     """Dated events and facts across stories, in date order: {date, kind
     ("event" | "fact"), text, type (event type or fact status), story_id,
-    story_title, evidence ([{article_id, source, start, end}])}."""
-    raise NotImplementedError
+    story_title, evidence ([{article_id, source, start, end}])}.
+
+    Events come from the stories' stored analyses (merged as ``get_story``
+    merges them), facts from their records' stored timelines. ``entity``:
+    stories naming it, and of those the events it takes part in and facts
+    naming it; ``place``: stories located there. Stories are read earliest
+    first, and reading stops once ``limit`` entries are found and the next
+    story starts after the last of them."""
+    entries: list[dict] = []
+    with store.snapshot():
+        names = _entity_names(store, entity)
+        for story in store.timeline_stories(entity=entity, place=place, date_from=date_from, date_to=date_to):
+            if len(entries) >= limit and (story["first_seen"] or "") > entries[limit - 1]["date"]:
+                break
+            entries += _story_entries(store, story, names, date_from, date_to)
+            entries.sort(key=lambda e: (e["date"], e["kind"], e["story_id"]))
+    return entries[:max(0, limit)]
+
+
+def _entity_names(store: Store, entity: str | None) -> set[str] | None:
+    if entity is None:
+        return None
+    return {r["name"] for r in store.entity_articles(entity)} | set(store.entity_aliases(entity))
+
+
+_DATED = re.compile(r"^\d{4}(-\d{2}){0,2}$")  # a calendar date, month or year (not a week, season, duration)
+
+
+def _story_entries(store: Store, story: dict, names: set[str] | None, date_from: str | None,
+                   date_to: str | None) -> list[dict]:
+    rows = store.story_articles(story["id"])
+    outlets = {r["id"]: r["source"] for r in rows}
+    entries = _event_entries(store, story, rows, names, outlets) + _fact_entries(store, story, names, outlets)
+    return [e for e in entries if _DATED.match(e["date"] or "") and _in_range(e["date"], date_from, date_to)]
+
+
+def _in_range(date: str, date_from: str | None, date_to: str | None) -> bool:
+    # a month or year is in range when it overlaps it
+    return (date_from is None or date >= date_from[:len(date)]) and (date_to is None or date <= date_to[:len(date)])
+
+
+def _event_entries(store: Store, story: dict, rows: list[dict], names: set[str] | None, outlets: dict) -> list:
+    analysis = story_analysis(store, rows) or {"events": []}
+    return [{"date": e["date"], "kind": "event", "text": e["evidence"][0]["text"].strip(), "type": e["type"],
+             "story_id": story["id"], "story_title": story["title"], "place": e["place"],
+             "evidence": [_evidence(v["article"], v["start"], v["end"], outlets) for v in e["evidence"]]}
+            for e in analysis["events"] if names is None or names & {*e["sources"], *e["targets"]}]
+
+
+def _fact_entries(store: Store, story: dict, names: set[str] | None, outlets: dict) -> list[dict]:
+    record = store.story_records_data([story["id"]]).get(story["id"])
+    dated = record["data"].get("timeline", []) if record else []
+    return [{"date": f["date"], "kind": "fact", "text": f["text"], "type": f["status"], "story_id": story["id"],
+             "story_title": story["title"],
+             "evidence": [_evidence(c["article"], c["start"], c["end"], outlets) for c in f["citations"]]}
+            for f in dated if names is None or _names_in(names, f["text"])]
+
+
+def _names_in(names: set[str], text: str) -> bool:
+    return any(re.search(rf"\b{re.escape(name)}\b", text) for name in names)
+
+
+def _evidence(article_id: str, start: int, end: int, outlets: dict) -> dict:
+    return {"article_id": article_id, "source": outlets.get(article_id), "start": start, "end": end}

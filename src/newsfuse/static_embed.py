@@ -52,6 +52,23 @@ class StaticEmbedder:
     def __init__(self, matrix: np.ndarray | None = None, tokenizer=None):
         self._matrix, self._tokenizer = matrix, tokenizer
 
+    @classmethod
+    def from_cache(cls) -> StaticEmbedder:
+        """The model read from its cache file, never distilled: a server answering a query cannot wait
+        ~15 s or write a cache. ModelError (NF307) when there is no cache yet."""
+        path = _cache_path()
+        if not path.exists():
+            raise ModelError(f"the static model is not built yet (no {path})", code="NF307",
+                             hint="run `newsfuse ingest` once (it builds the model), or set NEWSFUSE_CACHE "
+                                  "to the folder that holds it")
+        embedder = cls(tokenizer=_tokenizer())
+        try:
+            embedder._matrix = np.load(path)
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot read the static model {path}: {exc}", code="NF307",
+                             hint="delete the file and run `newsfuse ingest` to build it again") from exc
+        return embedder
+
     def _load(self) -> None:
         if self._matrix is None:
             self._tokenizer = _tokenizer()
@@ -111,10 +128,14 @@ def _tokenizer():
     return tokenizer
 
 
-def _cached_matrix() -> np.ndarray:
+def _cache_path() -> Path:
     weights = _model_path() / "model.safetensors"
     digest = hashlib.sha1(f"{weights.stat().st_size}:{DISTILL_VERSION}".encode()).hexdigest()[:12]
-    path = cache_dir() / f"static-minilm-{digest}.npy"
+    return cache_dir() / f"static-minilm-{digest}.npy"
+
+
+def _cached_matrix() -> np.ndarray:
+    path = _cache_path()
     if path.exists():
         try:
             return np.load(path)

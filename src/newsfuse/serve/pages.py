@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 import newsfuse
 
+from . import writes
 from .deps import reader
 from .markup import article_marks, entity_href, highlight, safe_url
 
@@ -190,9 +191,9 @@ def search(request: Request, q: str = "", mode: str = "text", store=Depends(read
 
 
 def _query_vector(request: Request, q: str):
-    """The query encoded by the model the server holds (None when it holds none:
-    a page never loads a model)."""
-    model = getattr(request.app.state, "query_model", None)
-    if model is None:
+    """The query encoded by the static model the app holds (writes.static_model
+    loads it once, from its cache); None when there is none yet (NF307)."""
+    try:
+        return writes.static_model(request.app).encode([q])[0]
+    except newsfuse.ModelError:
         return None
-    return model.encode([q])[0]

@@ -84,7 +84,9 @@ def open_reader(path: str) -> sqlite3.Connection:
 
 
 def _opened(uri: str) -> sqlite3.Connection:
-    db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_SECONDS)
+    # check_same_thread=False: the server opens a reader in one worker thread and may use and close it in
+    # another (one request at a time, never concurrently); SQLite itself is built thread-safe (serialized).
+    db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_SECONDS, check_same_thread=False)
     try:
         db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # connect is lazy: open the file now
     except BaseException:
