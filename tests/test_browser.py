@@ -45,13 +45,16 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A page on which any dialog (alert, confirm, prompt) fails the test: a
-    dialog means script from an article ran."""
-    dialogs = []
+    dialog means script from an article ran; so does a console error (a CSP
+    violation: the server forbids inline style and script)."""
+    dialogs, errors = [], []
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     yield page
     page.close()
     assert not dialogs, f"a dialog fired: {dialogs}"
+    assert not errors, f"console errors: {errors}"
 
 
 def seed(stories):

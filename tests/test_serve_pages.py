@@ -210,3 +210,29 @@ def test_only_http_urls_are_links():
     for bad in (JS_URL, " JavaScript:alert(1)", "java\tscript:alert(1)", "data:text/html,x", "/etc/passwd",
                 "http://[::1", "https:/nohost", None, *PAYLOADS):
         assert safe_url(bad) is None, bad
+
+
+def with_conflict_copy_and_merge(record: dict) -> dict:
+    """The seed record with what the example lacks: a conflicting claim (two
+    values of one slot), the second article a copy of the first, a merge."""
+    first, second = record["articles"][:2]
+    side = {"article": first["id"], "outlet": "Wire", "start": 0, "end": 20, "text": "Two leaders met.",
+            "published": "2022-09-15", "speaker": None}
+    conflict = {"status": "conflicting", "attributed": False, "independent_sources": 2, "outlets": ["A", "B"],
+                "collapsed": {}, "speakers": [], "evidence": [side], "slot": "dead",
+                "values": [{**side, "value": "3"}, {**side, "article": second["id"], "value": "5 <b>"}]}
+    articles = [first, {**second, "near_dup_of": first["id"]}]
+    return {**record, "claims": [conflict, *record["claims"]], "articles": articles,
+            "claim_counts": {**record["claim_counts"], "conflicting": 1},
+            "merge_history": [{"from": "sgone", "into": record["id"], "at": "2024-01-02T03:04:05", "reason": "bridge"}]}
+
+
+def test_a_conflict_shows_both_sides_a_copy_names_its_original_and_merges_are_listed(client, stories, monkeypatch):
+    real = newsfuse.get_story
+    monkeypatch.setattr(newsfuse, "get_story", lambda store, sid, **kw: with_conflict_copy_and_merge(real(store, sid, **kw)))
+    page = client.get(f"/stories/{stories[0]['id']}?status=conflicting").text
+    sides = page.split('<div class="sides">')[1].split("</td>")[0]
+    assert sides.count('<div class="side">') == 2 and "<strong>3</strong>" in sides and "<strong>5 &lt;b&gt;</strong>" in sides
+    sources = page.split('id="sources"')[1]
+    assert '<span class="copy">copy of [1]</span>' in sources
+    assert "<code>sgone</code> merged into" in page
