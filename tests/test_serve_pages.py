@@ -144,6 +144,12 @@ def test_the_entity_page_has_its_stories_and_quotes(client, stories):
     assert "<h1>Xi Jinping</h1>" in page.text and stories[0]["id"] in page.text and "great powers" in page.text
 
 
+def test_odd_parameters_still_give_the_page(client, stories):
+    assert client.get("/articles/4de1dd5af151b6428111?start=abc&end=-1").status_code == 200
+    assert client.get(f"/stories/{stories[0]['id']}?status=bogus").status_code == 200
+    assert client.get("/search?q=" + "x" * 5000 + "&mode=nonsense").status_code == 200
+
+
 def test_unknown_ids_are_404_pages(client):
     for url in ("/stories/snothing", "/articles/0000", "/entities/person:nobody%20at%20all"):
         page = client.get(url)

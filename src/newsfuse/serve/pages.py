@@ -27,6 +27,7 @@ STATUSES = ("conflicting", "updated", "corroborated", "single-source")
 MODES = ("text", "semantic", "hybrid")
 _HOME_LIST = 10
 _PAGE_SIZE = 20
+_MAX_QUERY = 500  # characters of a search, as the API allows
 
 # Autoescape on for every template whatever its file name: all article-derived
 # text is escaped; only Markup built in markup.py passes through as HTML.
@@ -145,20 +146,29 @@ def _outlets(record: dict) -> list[tuple[str, list[dict]]]:
 # ---- an article ---------------------------------------------------------------------
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article(request: Request, article_id: str, start: int | None = None, end: int | None = None,
+def article(request: Request, article_id: str, start: str | None = None, end: str | None = None,
             store=Depends(reader)):
     try:
         found = newsfuse.get_article(store, article_id)
     except newsfuse.NewsfuseError as error:
         return _error(request, error)
     anchors = {s for s, _ in found.get("sentences") or []}
-    cited = None
-    if start is not None:  # a citation: its span marked, and an anchor even mid-sentence
-        cited = (start, end if end is not None and end >= start else start)
-        anchors.add(start)
+    cited = _cited(start, end)
+    if cited:  # a citation: its span marked, and an anchor even mid-sentence
+        anchors.add(cited[0])
     body = highlight(found["text"], article_marks(found.get("analysis")), anchors, cited)
     return _page(request, "article.html", article=found, body=body, cited=cited,
                  analysis=found.get("analysis") or {})
+
+
+def _cited(start: str | None, end: str | None) -> tuple[int, int] | None:
+    """The cited span from the query; a hand-edited, non-numeric one is ignored
+    (the page still shows) rather than answered with a validation error."""
+    if not (start or "").isdigit():
+        return None
+    first = int(start)
+    last = int(end) if (end or "").isdigit() and int(end) >= first else first
+    return first, last
 
 
 # ---- an entity ----------------------------------------------------------------------
@@ -176,7 +186,7 @@ def entity(request: Request, key: str, store=Depends(reader)):
 
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, q: str = "", mode: str = "text", store=Depends(reader)):
-    q, mode = q.strip(), mode if mode in MODES else "text"
+    q, mode = q.strip()[:_MAX_QUERY], mode if mode in MODES else "text"
     note, results = None, []
     if q:
         vector = _query_vector(request, q) if mode != "text" else None
