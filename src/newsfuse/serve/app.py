@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import NewsfuseError
@@ -25,6 +26,7 @@ SECURITY_HEADERS = [
 HTTP_CODES = {404: ("NF604", "check the URL: the API is described at /docs"),
               405: ("NF605", "check the method: the API is described at /docs")}
 VALIDATION_CODE = "NF401"
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(db: str | Path, *, token: str | None = None) -> FastAPI:
@@ -44,6 +46,7 @@ def create_app(db: str | Path, *, token: str | None = None) -> FastAPI:
     app.include_router(api.root)
     app.include_router(docs.router)
     app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")  # the pages' one stylesheet
     _add_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     return app
