@@ -77,7 +77,6 @@ def _add_error_handlers(app: FastAPI) -> None:
         response.headers.update(exc.headers or {})  # e.g. Allow on 405
         return response
 
-
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Runs outside the middleware (Starlette's outermost layer), so the headers are added here.
