@@ -67,7 +67,7 @@ def feed_root(data: bytes) -> str | None:
 def _head_text(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte order mark
         return data.decode("utf-16", "ignore")
-    return data.decode("latin-1")  # the markup before the root is ASCII in any other encoding
+    return data.removeprefix(b"\xef\xbb\xbf").decode("latin-1")  # the markup before the root is ASCII
 
 
 def read_feed(origin: str, data: bytes, options: Options = Options(),
