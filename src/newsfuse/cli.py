@@ -232,7 +232,7 @@ def watch(
     options = replace(Options(), analyze=analyze, processes=processes, fetch_pages=fetch)
     stop = threading.Event()
     with _stop_on_interrupt(stop), Store(db) as store:
-        err.print(_plain(f"watching {len(urls)} feed(s) every {every}{'' if once else '; Ctrl-C stops'}"))
+        err.print(_plain(f"watching {len(urls)} feed(s) " + ("once" if once else f"every {every}; Ctrl-C stops")))
         for report in run_watch(urls, store, every=seconds, once=once, stop=stop, options=options):
             _print_poll(report.as_dict())
 
@@ -261,14 +261,19 @@ def _print_poll(report: dict) -> None:
     failed = [f for f in feeds if f["status"] == "failed"]
     new = sum(f["entries"] for f in feeds)
     run = report["ingest"] or {"ingested": 0, "duplicates": 0, "skipped_count": 0, "new_stories": 0, "skipped": []}
-    err.print(_plain(f"poll {report['number']} at {report['started']}: {len(feeds)} feed(s), {unchanged} not "
+    _log(_plain(f"poll {report['number']} at {report['started']}: {len(feeds)} feed(s), {unchanged} not "
                      f"modified, {len(failed)} failed; {new} new entries: ingested {run['ingested']}, duplicates "
                      f"{run['duplicates']}, new stories {run['new_stories']}, skipped {run['skipped_count']}"))
     for feed in failed:
-        err.print(_plain(f"  feed {feed['url']}: {feed['problem']}"))
+        _log(_plain(f"  feed {feed['url']}: {feed['problem']}"))
     for skipped in run["skipped"][:SKIPS_PER_FILE]:
         if not any(skipped["origin"] == f["url"] for f in failed):
-            err.print(_plain(f"  skipped {skipped['origin']}: {skipped['reason']} [{skipped['code']}]"))
+            _log(_plain(f"  skipped {skipped['origin']}: {skipped['reason']} [{skipped['code']}]"))
+
+
+def _log(text) -> None:
+    """A line on standard error kept whole (a watch's log is read from a file as often as a terminal)."""
+    err.print(text, soft_wrap=True)
 
 
 @app.command()
