@@ -152,3 +152,10 @@ def test_readers_never_raise_on_junk_feeds(tmp_path):
         got = list(read_feed(name, data, Options(fetch_pages=False)))
         assert got and all(isinstance(i, (RawItem, Skipped)) for i in got), name
         assert not any("root:" in getattr(i, "content", "") for i in got), name  # no external entity read
+
+
+def test_relative_links_resolve_against_the_feed_and_a_feed_labelled_html_is_a_feed(site):
+    feed = rss2("", ["bridge"], full=False).replace(b"<link>/pages/", b"<link>../pages/")
+    site.add("/feeds/rel.xml", body=feed, headers={"Content-Type": "text/html; charset=utf-8"})
+    [item] = iter_raw_items([site.url("/feeds/rel.xml")], FAST)
+    assert item.meta["content_from"] == "page" and item.meta["url"] == site.url("/pages/bridge.html")

@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 from .. import clean
 from ..config import Options
 from ..records import RawItem, Skipped
-from .fetch import Fetched, Fetcher, is_url, page_item
+from .fetch import HTML_TYPES, Fetched, Fetcher, is_url, page_item
 from .schema import FieldProblem, clean_body, clean_meta_dict
 
 # The root element is found within this many bytes: an XML declaration, a
@@ -50,6 +50,7 @@ _ROOT = re.compile(r"\s*<(?:[\w.-]+:)?([\w.-]+)")
 ROOTS = {"rss": "RSS 2.0", "rdf": "RSS 1.0", "feed": "Atom"}
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
                         "text/xml", "application/feed+xml"})
+_FEEDISH = FEED_TYPES | HTML_TYPES | {"", "application/octet-stream", "text/plain"}
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_END = re.compile(r"<(?:br\s*/?|/p|/div|/li|/h\d|/blockquote)\s*>", re.I)
 
@@ -70,14 +71,15 @@ def _head_text(data: bytes) -> str:
     return data.removeprefix(b"\xef\xbb\xbf").decode("latin-1")  # the markup before the root is ASCII
 
 
-def read_feed(origin: str, data: bytes, options: Options = Options(),
-              fetcher: Fetcher | None = None) -> Iterator[RawItem | Skipped]:
-    """The items of a feed document (a file's bytes); XML that is no feed is NF150."""
+def read_feed(origin: str, data: bytes, options: Options = Options(), fetcher: Fetcher | None = None,
+              feed_url: str | None = None) -> Iterator[RawItem | Skipped]:
+    """The items of a feed document; XML that is no feed is NF150. Relative
+    links resolve against ``feed_url`` (where it was served from), if given."""
     if feed_root(data) is None:
         yield Skipped(origin, "XML that is not a feed (the root element is not rss, rdf:RDF or Atom feed); "
                               "skipped", "NF150")
         return
-    for _key, item in feed_entries(origin, data, options, fetcher):
+    for _key, item in feed_entries(origin, data, options, fetcher, feed_url=feed_url):
         yield item
 
 
@@ -88,15 +90,15 @@ def url_items(url: str, options: Options = Options(), fetcher: Fetcher | None = 
         if isinstance(fetched, Skipped):
             yield fetched
         elif is_feed_response(fetched):
-            yield from read_feed(url, fetched.body, options, web)
+            yield from read_feed(url, fetched.body, options, web, feed_url=fetched.url)
         else:
             yield page_item(fetched, options)
 
 
 def is_feed_response(fetched: Fetched) -> bool:
-    """Served as XML (or with no useful type) and rooted like a feed."""
-    untyped = fetched.content_type in ("", "application/octet-stream", "text/plain")
-    return (fetched.content_type in FEED_TYPES or untyped) and feed_root(fetched.body) is not None
+    """Rooted like a feed, and served as XML, HTML (some servers label feeds
+    text/html; no page has an rss or feed root) or with no useful type."""
+    return fetched.content_type in _FEEDISH and feed_root(fetched.body) is not None
 
 
 @contextmanager
@@ -116,7 +118,7 @@ def feed_entries(origin: str, data: bytes, options: Options = Options(), fetcher
                  feed_url: str | None = None) -> Iterator[tuple[str | None, RawItem | Skipped]]:
     """(entry key, item) for each entry whose key is not in ``seen``; the key
     is None for a problem with the whole feed. Pages are fetched in parallel."""
-    parsed = parse_feed(origin, data)
+    parsed = parse_feed(origin, data, feed_url)
     if isinstance(parsed, Skipped):
         yield None, parsed
         return
@@ -132,12 +134,13 @@ def feed_entries(origin: str, data: bytes, options: Options = Options(), fetcher
         yield from _in_order(item, todo, options.fetch_workers if web else 1)
 
 
-def parse_feed(origin: str, data: bytes):
+def parse_feed(origin: str, data: bytes, base: str | None = None):
     """feedparser's result, or NF151 when nothing could be read."""
     import feedparser
 
-    try:
-        parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True)  # a stream: never a URL or a path
+    headers = {"content-location": base} if base else {}  # the base of relative links
+    try:  # a stream: feedparser never takes it for a URL or a path to open
+        parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, response_headers=headers)
     except Exception as exc:  # feedparser falls back to a loose parser; anything it still raises is this feed's
         return Skipped(origin, f"cannot parse the feed: {type(exc).__name__}: {exc}", "NF151")
     if parsed.get("bozo") and not parsed.entries:  # a well-formed empty feed is not bozo

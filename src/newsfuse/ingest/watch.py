@@ -159,7 +159,7 @@ def _new_entries(url: str, fetched: Fetched, state: FeedState, web: Fetcher, opt
     report.feeds.append(feed)
     done = []
     for key, item in feed_entries(url, fetched.body, options, web, set(state.seen), report_empty=False,
-                                  feed_url=url):
+                                  feed_url=fetched.url):
         if key is not None:
             feed.entries += 1
             done += [] if _transient(item) else [key]
