@@ -6,6 +6,8 @@ import json
 from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from conftest import BagOfWordsEmbedder
 from feed_server import FAST, SHORT, STORIES, Response, add_pages, atom, rss1, rss2, serve
 from typer.testing import CliRunner
@@ -159,3 +161,15 @@ def test_relative_links_resolve_against_the_feed_and_a_feed_labelled_html_is_a_f
     site.add("/feeds/rel.xml", body=feed, headers={"Content-Type": "text/html; charset=utf-8"})
     [item] = iter_raw_items([site.url("/feeds/rel.xml")], FAST)
     assert item.meta["content_from"] == "page" and item.meta["url"] == site.url("/pages/bridge.html")
+
+
+FEED_SEEDS = [rss2(BASE, ["bridge"]), rss1(BASE, ["flood"]), atom(BASE, ["museum"], full=False)]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.sampled_from(FEED_SEEDS), cut=st.integers(0, 2000), junk=st.binary(max_size=200))
+def test_a_mangled_feed_never_raises(seed, cut, junk):
+    data = seed[:cut] + junk + seed[cut + len(junk):]
+    for item in read_feed("f.xml", data, NO_FETCH):
+        assert isinstance(item, (RawItem, Skipped))
+        assert not isinstance(item, Skipped) or item.code.startswith("NF1")
