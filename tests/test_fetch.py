@@ -153,3 +153,9 @@ def test_requests_to_one_host_are_limited(site):
         for thread in threads:
             thread.join()
     assert len(site.hits("/pause")) == 6 and site.most_active <= 2
+
+
+def test_a_broken_content_encoding_and_a_bad_port_are_skipped(site, fetcher):
+    site.add("/zipped", body=b"not gzip at all", headers={"Content-Encoding": "gzip"})
+    assert fetcher.fetch(site.url("/zipped")).code == "NF106"
+    assert fetcher.fetch("http://127.0.0.1:99999/x").code == "NF140"

@@ -27,6 +27,7 @@ NF144  disallowed by the site's robots.txt, or its robots.txt answers 5xx
        (RFC 9309: then assume everything is disallowed)
 NF145  too many redirects, a redirect loop, or a redirect without a Location
 NF146  too large: the body is over Options.max_file_bytes
+(and NF106, as for files: a body whose gzip/deflate encoding is broken)
 NF147  a content type newsfuse does not read (an image, a PDF, JSON; a page
        that is not HTML)
 """
@@ -96,6 +97,8 @@ def page_item(fetched: Fetched, options: Options = Options(), meta: dict | None 
         meta = clean_meta_dict({**(meta or {}), "url": fetched.url}, options)
     except FieldProblem as problem:
         return Skipped(fetched.requested, problem.reason, problem.code)
+    except (LookupError, UnicodeError, ValueError) as exc:  # charset detection can name a codec that fails
+        return Skipped(fetched.requested, f"cannot decode the page: {exc}", "NF104")
     if not content.strip():
         return Skipped(fetched.requested, "empty page", "NF103")
     return RawItem(fetched.requested, "html", content, _with_redirect(meta, fetched, options))
@@ -225,9 +228,11 @@ class Fetcher:
                                 "(Options.fetch_timeout)", "NF141")
         except httpx.TimeoutException:
             return _timed_out(url, self.options)
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:  # ValueError: a bad port
             return Skipped(url, f"not a usable URL: {exc}", "NF140")
-        except (httpx.TransportError, OSError) as exc:
+        except httpx.DecodingError as exc:
+            return Skipped(url, f"cannot read: the body's Content-Encoding is broken: {exc}", "NF106")
+        except (httpx.HTTPError, httpx.StreamError, OSError) as exc:  # refused, reset, TLS, protocol errors
             return Skipped(url, f"cannot connect: {exc or type(exc).__name__}", "NF141")
 
     def _response(self, url: str, response: httpx.Response) -> Fetched | Skipped:
@@ -343,11 +348,13 @@ def _bad_redirect(chain: list[str], target: str | None) -> Skipped:
 
 
 def _split(url: str):
+    """The URL's parts if it is a usable http(s) URL, else None."""
     try:
         parts = urlsplit(url)
-    except ValueError:
+        usable = parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and (parts.port or 0) >= 0
+    except ValueError:  # unparseable, or a port out of range
         return None
-    return parts if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+    return parts if usable else None
 
 
 def _robots_url(url: str) -> str:
