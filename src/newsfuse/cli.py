@@ -262,8 +262,8 @@ def _print_poll(report: dict) -> None:
     new = sum(f["entries"] for f in feeds)
     run = report["ingest"] or {"ingested": 0, "duplicates": 0, "skipped_count": 0, "new_stories": 0, "skipped": []}
     _log(_plain(f"poll {report['number']} at {report['started']}: {len(feeds)} feed(s), {unchanged} not "
-                     f"modified, {len(failed)} failed; {new} new entries: ingested {run['ingested']}, duplicates "
-                     f"{run['duplicates']}, new stories {run['new_stories']}, skipped {run['skipped_count']}"))
+                f"modified, {len(failed)} failed; {new} new entries: ingested {run['ingested']}, duplicates "
+                f"{run['duplicates']}, new stories {run['new_stories']}, skipped {run['skipped_count']}"))
     for feed in failed:
         _log(_plain(f"  feed {feed['url']}: {feed['problem']}"))
     for skipped in run["skipped"][:SKIPS_PER_FILE]:

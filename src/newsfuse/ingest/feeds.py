@@ -210,7 +210,8 @@ def _entry_meta(entry, source: str | None) -> dict:
 
 def _entry_date(entry) -> str | None:
     """The entry's publication (else update) date, as feedparser parsed it (UTC)."""
-    when = entry.get("published_parsed") or entry.get("updated_parsed")
+    # dict.get: FeedParserDict.get maps a missing key to the other, with a DeprecationWarning
+    when = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     try:
         return dt.date(*when[:3]).isoformat() if when else None
     except (TypeError, ValueError):
