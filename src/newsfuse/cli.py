@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, Optional
 
@@ -70,6 +71,9 @@ READ_DB_OPTION = typer.Option("newsfuse.db", "--db", help="SQLite database file 
 PROCESSES_OPTION = typer.Option(None, "--processes", min=1,
                                 help="Worker processes for the analysis [default: 2 on a 2-core machine, "
                                      "or NEWSFUSE_PROCESSES].")
+FETCH_OPTION = typer.Option(True, "--fetch/--no-fetch",
+                            help="Fetch the page a feed entry links to when the feed holds no full text "
+                                 "(--no-fetch: use the entry's summary; nothing but the feed is requested).")
 SKIPS_PER_FILE = 5  # skipped lines of one file listed by `ingest`; the rest counted
 TABLE_ROWS = 50  # stories `newsfuse stories` lists unless --limit says otherwise
 STORY_COLUMNS = ("id", "title", "first", "last", "articles", "outlets", "independent")
@@ -134,7 +138,8 @@ def _items(paths: list[str], overrides: dict, options: Options):
 
 @app.command()
 def ingest(
-    paths: list[str] = typer.Argument(..., help="Files, directories (recursive) or - for stdin."),
+    paths: list[str] = typer.Argument(..., help="Files, directories (recursive), http(s) URLs (a page or a feed) "
+                                               "or - for stdin."),
     db: Path = DB_OPTION,
     source: Optional[str] = typer.Option(None, help="Outlet name for every item read."),
     published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for every item."),
@@ -144,9 +149,10 @@ def ingest(
                                  help="Read entities, places, dates, quotes, events and claims now (or later "
                                       "with `newsfuse analyze`)."),
     processes: Optional[int] = PROCESSES_OPTION,
+    fetch: bool = FETCH_OPTION,
 ) -> None:
-    """Ingest articles (.txt, .html/.htm, .jsonl, optionally .gz), assign them to stories and update
-    the records of the stories they join."""
+    """Ingest articles (.txt, .html/.htm, .jsonl, feeds: .rss/.atom/.xml, optionally .gz; web pages and
+    feeds by URL), assign them to stories and update the records of the stories they join."""
     from dataclasses import replace
 
     from .ingest.article import parse_date
@@ -155,7 +161,7 @@ def ingest(
     overrides = {k: v for k, v in (("source", source), ("url", url)) if v}
     if published:
         overrides["published"] = parse_date(published, "--published")
-    options = replace(Options(), analyze=analyze, processes=processes)
+    options = replace(Options(), analyze=analyze, processes=processes, fetch_pages=fetch)
     with Store(db) as store, _progress() as bar:
         report = run_ingest(_items(paths, overrides, options), store, options=options, progress=_Bar(bar))
     _print_report(report.as_dict(), as_json)
@@ -202,6 +208,72 @@ def _skips_by_file(skipped: list[dict]) -> dict[str, list[dict]]:
     for item in skipped:
         files.setdefault(origin_file(item["origin"]), []).append(item)
     return files
+
+
+@app.command()
+def watch(
+    feeds: Path = typer.Argument(..., help="A file of feed URLs, one a line (# starts a comment)."),
+    every: str = typer.Option("15m", "--every", help="Time between polls: 30s, 15m, 1h."),
+    db: Path = DB_OPTION,
+    once: bool = typer.Option(False, "--once", help="Poll once and exit (for cron and tests)."),
+    analyze: bool = typer.Option(True, "--analyze/--no-analyze", help="Analyse new articles as they come."),
+    processes: Optional[int] = PROCESSES_OPTION,
+    fetch: bool = FETCH_OPTION,
+) -> None:
+    """Poll feeds and ingest their new entries until stopped (Ctrl-C ends after the current poll);
+    what was read is kept in the database, so a restart resumes."""
+    import threading
+    from dataclasses import replace
+
+    from .ingest.watch import parse_interval, read_feed_list
+    from .ingest.watch import watch as run_watch
+
+    urls, seconds = read_feed_list(feeds), parse_interval(every)
+    options = replace(Options(), analyze=analyze, processes=processes, fetch_pages=fetch)
+    stop = threading.Event()
+    with _stop_on_interrupt(stop), Store(db) as store:
+        err.print(_plain(f"watching {len(urls)} feed(s) " + ("once" if once else f"every {every}; Ctrl-C stops")))
+        for report in run_watch(urls, store, every=seconds, once=once, stop=stop, options=options):
+            _print_poll(report.as_dict())
+
+
+@contextmanager
+def _stop_on_interrupt(stop):
+    """The first Ctrl-C sets ``stop`` (the poll under way finishes); a second one interrupts."""
+    import signal
+
+    def first(signum, frame):
+        stop.set()
+        err.print("stopping after this poll (Ctrl-C again to interrupt it)")
+        signal.signal(signal.SIGINT, previous)
+
+    previous = signal.signal(signal.SIGINT, first)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _print_poll(report: dict) -> None:
+    """One poll on standard error: the feeds, what was ingested, what failed."""
+    feeds = report["feeds"]
+    unchanged = sum(f["status"] == "not modified" for f in feeds)
+    failed = [f for f in feeds if f["status"] == "failed"]
+    new = sum(f["entries"] for f in feeds)
+    run = report["ingest"] or {"ingested": 0, "duplicates": 0, "skipped_count": 0, "new_stories": 0, "skipped": []}
+    _log(_plain(f"poll {report['number']} at {report['started']}: {len(feeds)} feed(s), {unchanged} not "
+                f"modified, {len(failed)} failed; {new} new entries: ingested {run['ingested']}, duplicates "
+                f"{run['duplicates']}, new stories {run['new_stories']}, skipped {run['skipped_count']}"))
+    for feed in failed:
+        _log(_plain(f"  feed {feed['url']}: {feed['problem']}"))
+    for skipped in run["skipped"][:SKIPS_PER_FILE]:
+        if not any(skipped["origin"] == f["url"] for f in failed):
+            _log(_plain(f"  skipped {skipped['origin']}: {skipped['reason']} [{skipped['code']}]"))
+
+
+def _log(text) -> None:
+    """A line on standard error kept whole (a watch's log is read from a file as often as a terminal)."""
+    err.print(text, soft_wrap=True)
 
 
 @app.command()

@@ -99,6 +99,38 @@ class Options:
     # `newsfuse build` does it.
     story_records: bool = True
 
+    # Fetching over HTTP (ingest/fetch.py): `newsfuse ingest URL`, feeds,
+    # the pages feed entries link to, `newsfuse watch`.
+    # Seconds to connect and between bytes read: a news site answers in
+    # well under a second; 20 s rides out a slow one without a dead host
+    # holding a feed of 100 entries for an hour.
+    fetch_timeout: float = 20.0
+    # Tries after the first on a connection error, 429 or 5xx: transient
+    # failures (a restart, a rate limit) usually pass within three back-offs.
+    fetch_retries: int = 3
+    # The first back-off in seconds, doubled on each retry (1, 2, 4 s): spaced
+    # enough to let a struggling server recover, short enough for a CLI run.
+    fetch_backoff: float = 1.0
+    # A server's Retry-After is honoured up to this many seconds: two minutes
+    # is polite; an hour-long ban must not stall the run (the item is skipped).
+    fetch_retry_after_max: float = 120.0
+    # Requests in flight to one host at a time: two is what browsers' politeness
+    # guides and most crawlers use; more looks like an attack to a small site.
+    fetch_per_host: int = 2
+    # Requests in flight in all (over every host): the linked pages of a feed
+    # are fetched in parallel, and eight threads keep a 2-core machine busy
+    # without holding many 20 MB pages in memory at once.
+    fetch_workers: int = 8
+    # Redirects followed per request: real chains (http -> https -> www ->
+    # canonical) take 3; more is a loop or a tracker chain.
+    max_redirects: int = 5
+    # The User-Agent sent (and the name robots.txt rules are matched
+    # against); None: "newsfuse/<version> (+<project page>)" (fetch.py).
+    user_agent: str | None = None
+    # A feed entry without its full text: fetch the page it links to (on), or
+    # use its summary when long enough (off: no request beyond the feed).
+    fetch_pages: bool = True
+
     def __post_init__(self) -> None:
         if self.max_file_bytes <= 0:
             raise ConfigError("max_file_bytes must be positive", hint="set a size in bytes, e.g. 20000000")
@@ -119,3 +151,8 @@ class Options:
                               hint="1 analyses in this process; leave it unset for the default")
         if self.minhash_perm % self.minhash_bands:
             raise ConfigError("minhash_perm must be a multiple of minhash_bands")
+        if min(self.fetch_timeout, self.fetch_per_host, self.fetch_workers) <= 0 or \
+                min(self.fetch_retries, self.fetch_backoff, self.fetch_retry_after_max, self.max_redirects) < 0:
+            raise ConfigError("fetch_timeout, fetch_per_host and fetch_workers must be positive; fetch_retries, "
+                              "fetch_backoff, fetch_retry_after_max and max_redirects not negative",
+                              hint="see the defaults in newsfuse.config.Options")

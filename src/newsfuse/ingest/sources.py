@@ -12,6 +12,9 @@ never ends), and every file, line, field and decompressed stream is bounded
 Metadata for a single file can sit beside it in ``<file name>.meta.json``
 (keys ``title``, ``url``, ``source``, ``published``, ``id``).
 
+Feeds (``.rss``, ``.atom``, ``.rdf``, ``.xml``) and http(s) URLs are read by
+``ingest/feeds.py`` (and ``ingest/fetch.py``), which add NF140-NF152.
+
 Codes (``to_article`` adds NF109-NF111, ``ingest/html.py`` NF120-NF123):
 
 NF101  no such file or directory
@@ -52,6 +55,7 @@ from .schema import META_KEYS, FieldProblem, clean_body, clean_meta, clean_meta_
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml", ".rdf"}  # read as feeds when the root says so (ingest/feeds.py)
 META_SUFFIX = ".meta.json"
 __all__ = ["META_KEYS", "bytes_to_item", "expand_paths", "iter_raw_items", "jsonl_record", "kind_of",
            "origin_of", "read_file", "sniff_kind", "stream_items"]
@@ -72,7 +76,8 @@ def kind_of(path: Path) -> str | None:
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
     last = suffixes[-1] if suffixes else ""
-    for kind, known in (("text", TEXT_SUFFIXES), ("html", HTML_SUFFIXES), ("jsonl", JSONL_SUFFIXES)):
+    for kind, known in (("text", TEXT_SUFFIXES), ("html", HTML_SUFFIXES), ("jsonl", JSONL_SUFFIXES),
+                        ("feed", FEED_SUFFIXES)):
         if last in known:
             return kind
     return None
@@ -135,11 +140,24 @@ def _linked_directory(path: Path) -> Skipped:
 
 
 def iter_raw_items(paths: Iterable[str | Path], options: Options = Options()) -> Iterator[RawItem | Skipped]:
-    for entry in expand_paths(paths):
-        if isinstance(entry, Skipped):
-            yield entry
-        else:
-            yield from read_file(entry, options)
+    """Items of files, directories and http(s) URLs (pages or feeds: ingest/feeds.py)."""
+    fetcher = None  # one HTTP client for every URL of the run: robots.txt is read once per host
+    try:
+        for raw in paths:
+            if isinstance(raw, str) and raw[:8].lower().startswith(("http://", "https://")):
+                from .feeds import Fetcher, url_items
+
+                fetcher = fetcher or Fetcher(options)
+                yield from url_items(raw, options, fetcher)
+                continue
+            for entry in expand_paths([raw]):
+                if isinstance(entry, Skipped):
+                    yield entry
+                else:
+                    yield from read_file(entry, options)
+    finally:
+        if fetcher is not None:
+            fetcher.close()
 
 
 def read_file(path: Path, options: Options = Options()) -> Iterator[RawItem | Skipped]:
@@ -149,7 +167,7 @@ def read_file(path: Path, options: Options = Options()) -> Iterator[RawItem | Sk
     kind = kind_of(path)
     if kind is None:
         yield Skipped(origin, f"unsupported file type {valid_unicode(''.join(path.suffixes)) or '(no suffix)'}; "
-                              "use .txt, .html/.htm or .jsonl (optionally .gz)", "NF102")
+                              "use .txt, .html/.htm, .jsonl or a feed (.rss, .atom, .xml), optionally .gz", "NF102")
         return
     handle = _open_regular(path, origin)
     if isinstance(handle, Skipped):
@@ -158,8 +176,20 @@ def read_file(path: Path, options: Options = Options()) -> Iterator[RawItem | Sk
     with handle:
         if kind == "jsonl":
             yield from _read_jsonl(handle, origin, _is_gzip(path), options)
+        elif kind == "feed":
+            yield from _read_feed(handle, path, options)
         else:
             yield _read_document(handle, path, kind, options)
+
+
+def _read_feed(handle: BinaryIO, path: Path, options: Options) -> Iterator[RawItem | Skipped]:
+    from .feeds import read_feed
+
+    data = _read_bytes(handle, origin_of(path), _is_gzip(path), options)
+    if isinstance(data, Skipped):
+        yield data
+    else:
+        yield from read_feed(origin_of(path), data, options)
 
 
 def _is_gzip(path: Path) -> bool:
