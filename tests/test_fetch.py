@@ -86,6 +86,19 @@ def test_a_redirect_chain_ends_at_the_final_url_and_keeps_the_first(site, fetche
     assert item.meta["url"] == site.url("/pages/flood.html") and item.meta["redirected_from"] == site.url("/r1")
 
 
+def test_an_ingested_redirected_page_keeps_both_urls(site, fetcher, tmp_path, bow):
+    from dataclasses import replace
+
+    from newsfuse import Options, Store, ingest
+
+    site.add("/r1", Response(301, headers={"Location": site.url("/pages/flood.html")}))
+    item = page_item(fetcher.fetch(site.url("/r1")), FAST)
+    with Store(tmp_path / "n.db") as store:
+        report = ingest([item], store, embedder=bow, options=replace(Options(), analyze=False))
+        stored = store.article(report.article_ids[0])
+    assert stored["url"] == site.url("/pages/flood.html") and site.url("/r1") in stored["urls"]
+
+
 def test_redirect_loops_and_long_chains_are_refused(site, fetcher):
     site.add("/a", Response(302, headers={"Location": "/b"}))
     site.add("/b", Response(302, headers={"Location": "/a"}))

@@ -82,3 +82,16 @@ def test_a_bad_process_count_names_the_variable_and_value(monkeypatch, value):
     monkeypatch.setenv("NEWSFUSE_PROCESSES", value)
     with pytest.raises(ConfigError, match=f"NEWSFUSE_PROCESSES='{value}'"):
         default_processes()
+
+
+def _sigint_handler(_item):
+    import signal
+
+    return signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+
+
+def test_workers_leave_ctrl_c_to_the_parent():
+    """A Ctrl-C reaches the whole process group: workers ignore it, the parent stops the pool."""
+    from newsfuse.workers import ordered_map
+
+    assert list(ordered_map(_sigint_handler, [1, 2], processes=2)) == [True, True]

@@ -95,7 +95,8 @@ def _new_article(item: RawItem | Skipped, store: Store, report: IngestReport, op
         report.duplicates += 1
         _remember_url(store, window, seen, article)
         return None
-    return _Pending(article, _text_or_none(item.meta.get("id")))
+    first_asked = item.meta.get("redirected_from")  # a fetched page: the URL asked for, before redirects
+    return _Pending(article, _text_or_none(item.meta.get("id")), [first_asked] if first_asked else [])
 
 
 def _ordered(window: dict[str, _Pending], order: str) -> list[_Pending]:

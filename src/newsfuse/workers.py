@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -148,6 +149,10 @@ _start_error: str | None = None
 
 def _start_worker(initializer: Callable[..., object] | None, initargs: tuple) -> None:
     global _start_error
+    # Ctrl-C in a terminal reaches the whole process group: the parent decides
+    # (finish the batch, or stop and shut the pool down); a worker killed by it
+    # would only turn a clean stop into a WorkerError.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if initializer is None:
         return
     try:
