@@ -92,7 +92,7 @@ class PgServer:
                        cwd=self.dir)
 
     def start(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", "newsfuse", "--auth=trust", "--no-locale", "-E", "UTF8")
+        self._run("initdb", "-D", str(self.data), "-U", "newsfuse", "--auth=trust", "--locale=C.UTF-8", "-E", "UTF8")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "60",
                   "-o", f"-k {self.socket} -c listen_addresses='' -c fsync=off -c full_page_writes=off", "start")
 

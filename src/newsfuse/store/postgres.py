@@ -104,7 +104,8 @@ def _store_error(url: str, exc: psycopg.Error, doing: str) -> StoreError | None:
     if isinstance(exc, (pg_errors.ReadOnlySqlTransaction, pg_errors.InsufficientPrivilege)):
         return StoreError(f"cannot {doing} {where}: {exc}", code="NF203",
                           hint="connect as a user who may write this database")
-    if isinstance(exc, pg_errors.InvalidCatalogName):
+    # at connect time psycopg has no SQLSTATE: the server's message says which database is missing
+    if isinstance(exc, pg_errors.InvalidCatalogName) or re.search(r'database ".*" does not exist', str(exc)):
         return StoreError(f"no database at {where}", code="NF202",
                           hint="create it first (createdb NAME), then ingest into it")
     if isinstance(exc, psycopg.OperationalError):
