@@ -11,7 +11,7 @@ import pytest
 from conftest import EXAMPLES, BagOfWordsEmbedder
 from test_pipeline import BRIDGE, FLOOD, item
 
-from newsfuse import StoreError, get_story, ingest, iter_raw_items, list_stories, open_store
+from newsfuse import Options, StoreError, get_story, ingest, iter_raw_items, list_stories, open_store
 from newsfuse.store.copy import copy_database
 from newsfuse.store.migrations import MIGRATIONS
 from newsfuse.store.pg_migrations import PG_MIGRATIONS
@@ -21,6 +21,7 @@ psycopg = pytest.importorskip("psycopg")
 # Each backend's own machinery, not the logical schema: SQLite's FTS5 tables (and their shadow tables),
 # PostgreSQL's tsvector tables, its schema_version (PRAGMA user_version) and its stand-in for rowid.
 _FTS = ("articles_fts", "facts_fts")
+NO_ANALYSIS = Options(analyze=False)  # what these tests check is the store: no spaCy
 
 
 def _sqlite_schema(db) -> dict[str, list[str]]:
@@ -129,9 +130,9 @@ def test_runs_are_numbered_and_an_unfinished_one_is_closed_as_interrupted(pg_ser
 
 def test_a_story_index_is_rebuilt_from_the_stored_states_each_run(pg_server, bow):
     with open_store(pg_server.create_db()) as store:
-        first = ingest([item("a", BRIDGE * 2, published="2024-03-01")], store, embedder=bow)
+        first = ingest([item("a", BRIDGE * 2, published="2024-03-01")], store, embedder=bow, options=NO_ANALYSIS)
         shuffled = " ".join(reversed(BRIDGE.split())) * 2  # the same story, not a near-duplicate
-        later = ingest([item("b", shuffled, published="2024-03-02")], store, embedder=bow)
+        later = ingest([item("b", shuffled, published="2024-03-02")], store, embedder=bow, options=NO_ANALYSIS)
         assert later.new_stories == 0
         assert store.story_of_article(later.article_ids[0]) == store.story_of_article(first.article_ids[0])
 
@@ -163,7 +164,8 @@ def test_copy_moves_a_database_across_and_back_and_refuses_a_full_target(pg_serv
 
 def _ingest_half(url: str, texts: list[str], results) -> None:
     with open_store(url) as store:
-        report = ingest([item(f"i{n}", t) for n, t in texts], store, embedder=BagOfWordsEmbedder())
+        report = ingest([item(f"i{n}", t) for n, t in texts], store, embedder=BagOfWordsEmbedder(),
+                        options=NO_ANALYSIS)
     results.put((report.ingested, report.duplicates))
 
 
