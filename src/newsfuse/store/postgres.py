@@ -15,6 +15,10 @@ the story index in memory between transactions and two at once would each miss
 the other's stories. The lock belongs to the connection, so a killed run's lock
 goes with its connection. Readers use read-only connections and REPEATABLE READ
 snapshots (MVCC): they never wait for a writer, nor a writer for them.
+
+Words are split by the database's LC_CTYPE: create it with a UTF-8 locale
+(C.UTF-8, en_US.UTF-8); under the plain C locale PostgreSQL's parser takes every
+non-ASCII character for a letter ("Samarkand’s" would be one word).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from psycopg.pq import TransactionStatus
 from ..errors import NotFoundError, StoreError
 from .dialect import to_postgres
 from .pg_migrations import PG_MIGRATIONS
-from .sqlite import Store, now
+from .sqlite import Store, _story_page_sql, now
 
 _WRITER_LOCK = 0x6E657773_77726974  # "newswrit": the advisory lock key of the one writer (per database)
 _MIGRATE_LOCK = 0x6E657773_6D696772  # "newsmigr": held while a connection migrates the schema
@@ -134,7 +138,7 @@ class PgStore(Store):
         "name_nocase": "lower(name) = lower(?)",
     }
 
-    def __init__(self, url: str, *, readonly: bool = False):  # noqa: super().__init__ opens SQLite
+    def __init__(self, url: str, *, readonly: bool = False):  # not Store.__init__: that one opens a file
         self.path, self.readonly = url, readonly
         try:
             self.db = PgConnection(psycopg.connect(url, autocommit=True))
@@ -248,7 +252,7 @@ class PgStore(Store):
     def find_story_id(self, prefix: str) -> str:
         # SQLite's LIKE ignores ASCII case and has no escape character: ILIKE with none, the same
         rows = self.db.execute("SELECT id FROM stories WHERE id ILIKE ? ESCAPE '' ORDER BY id LIMIT 2",
-                               (prefix.replace("%", "").replace("_", "") + "%",)).fetchall()
+                               (prefix.replace("%", "") + "%",)).fetchall()
         if len(rows) != 1:
             reason = "matches several stories" if rows else "matches no story"
             raise NotFoundError(f"story id {prefix!r} {reason} in {shown(self.path)}",
@@ -284,8 +288,7 @@ class PgStore(Store):
         return [dict(r) for r in rows]
 
     def explain_story_page(self, sort: str, after: tuple | None = None, **filters) -> list[str]:
-        from .sqlite import _story_page_sql
-
+        """PostgreSQL's plan (EXPLAIN) of ``story_page``."""
         sql, params = _story_page_sql(self._SQL_FRAGMENTS, sort, after, 20, **filters)
         return [r[0] for r in self.db.execute("EXPLAIN " + sql, params)]
 
