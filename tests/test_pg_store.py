@@ -190,3 +190,19 @@ def test_two_ingest_processes_into_one_database_lose_and_duplicate_nothing(pg_se
         rows = store.db.execute("SELECT COUNT(*), COUNT(DISTINCT seq), COUNT(story_id) FROM articles").fetchone()
         assert tuple(rows) == (24, 24, 24)  # every article once, in one story
         assert sum(s["n_articles"] for s in list_stories(store)) == 24
+
+
+def test_the_cli_copies_to_a_url_and_reads_it_through_newsfuse_db(pg_server, tmp_path, monkeypatch):
+    from test_cli import runner, stories_db
+
+    from newsfuse.cli import app
+
+    lite, url = stories_db(str(tmp_path / "n.db"), 3), pg_server.create_db()
+    copied = runner.invoke(app, ["copy", "--from", lite, "--to", url])
+    assert copied.exit_code == 0, copied.output
+    assert "copied 6 articles, 3 stories" in copied.stdout
+    again = runner.invoke(app, ["copy", "--from", lite, "--to", url])
+    assert again.exit_code == 1 and "NF210" in again.output
+    listed = runner.invoke(app, ["stories", "--db", lite])
+    monkeypatch.setenv("NEWSFUSE_DB", url)  # no --db: the environment names the database
+    assert runner.invoke(app, ["stories"]).stdout == listed.stdout

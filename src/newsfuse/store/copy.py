@@ -53,7 +53,7 @@ def copy_database(source: Store, target: Store, *, batch: int = 1000,
 def _refuse_non_empty(target: Store) -> None:
     full = [table for table, _ in TABLES if target.db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()]
     if full:
-        raise StoreError(f"cannot copy into {_shown(target)}: it is not empty ({', '.join(full)} hold rows)",
+        raise StoreError(f"cannot copy into {target.path}: it is not empty ({', '.join(full)} hold rows)",
                          code="NF210", hint="copy into a new, empty database (an empty PostgreSQL database:"
                                             " createdb NAME; or a new file)")
 
@@ -116,9 +116,3 @@ def _follow_identities(target: Store) -> None:
     for table, column in _IDENTITY.items():
         target.db.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"
                           f" COALESCE(MAX({column}), 0) + 1, false) FROM {table}")
-
-
-def _shown(store: Store) -> str:
-    from .postgres import shown
-
-    return shown(store.path) if store.backend == "postgres" else store.path

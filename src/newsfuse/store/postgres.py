@@ -24,6 +24,7 @@ non-ASCII character for a letter ("Samarkand’s" would be one word).
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -36,6 +37,8 @@ from ..errors import NotFoundError, StoreError
 from .dialect import to_postgres
 from .pg_migrations import PG_MIGRATIONS
 from .sqlite import Store, _story_page_sql, now
+
+log = logging.getLogger("newsfuse")
 
 _WRITER_LOCK = 0x6E657773_77726974  # "newswrit": the advisory lock key of the one writer (per database)
 _MIGRATE_LOCK = 0x6E657773_6D696772  # "newsmigr": held while a connection migrates the schema
@@ -139,7 +142,8 @@ class PgStore(Store):
     }
 
     def __init__(self, url: str, *, readonly: bool = False):  # not Store.__init__: that one opens a file
-        self.path, self.readonly = url, readonly
+        # path: the URL as messages show it (Store's methods name it in errors), without a password
+        self.url, self.path, self.readonly = url, shown(url), readonly
         try:
             self.db = PgConnection(psycopg.connect(url, autocommit=True))
         except psycopg.Error as exc:
@@ -174,7 +178,7 @@ class PgStore(Store):
                 self.db.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATE_LOCK,))
                 version = self.schema_version
                 if version > len(PG_MIGRATIONS):
-                    raise StoreError(f"database {shown(self.path)} has schema version {version}, newer than this"
+                    raise StoreError(f"database {self.path} has schema version {version}, newer than this"
                                      f" newsfuse ({len(PG_MIGRATIONS)})", hint="upgrade newsfuse", code="NF201")
                 if version == len(PG_MIGRATIONS):
                     return
@@ -185,7 +189,7 @@ class PgStore(Store):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         if self.readonly:
-            raise StoreError(f"{shown(self.path)} is open for reading only", hint="open it with open_store(url)")
+            raise StoreError(f"{self.path} is open for reading only", hint="open it with open_store(url)")
         with self._errors_named("write"):
             self.db.execute("BEGIN")
             try:
@@ -215,7 +219,7 @@ class PgStore(Store):
         try:
             yield
         except psycopg.Error as exc:
-            mapped = _store_error(self.path, exc, doing)
+            mapped = _store_error(self.url, exc, doing)
             if mapped is None:
                 raise
             raise mapped from exc
@@ -232,7 +236,9 @@ class PgStore(Store):
         """Hold the database's writer lock for a run: a session-level advisory lock. A second writer
         waits until the first finishes (or its connection drops: a killed run frees it)."""
         with self._errors_named("lock"):
-            self.db.execute("SELECT pg_advisory_lock(?)", (_WRITER_LOCK,))
+            if not self.db.execute("SELECT pg_try_advisory_lock(?)", (_WRITER_LOCK,)).fetchone()[0]:
+                log.info("another newsfuse run is writing to %s: waiting for it to finish", self.path)
+                self.db.execute("SELECT pg_advisory_lock(?)", (_WRITER_LOCK,))
         try:
             yield
         finally:
@@ -255,7 +261,7 @@ class PgStore(Store):
                                (prefix.replace("%", "") + "%",)).fetchall()
         if len(rows) != 1:
             reason = "matches several stories" if rows else "matches no story"
-            raise NotFoundError(f"story id {prefix!r} {reason} in {shown(self.path)}",
+            raise NotFoundError(f"story id {prefix!r} {reason} in {self.path}",
                                 hint="list stories with `newsfuse stories`")
         return rows[0][0]
 
