@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := demo.db
 
-.PHONY: install demo serve test test-fast bench clean chromium
+.PHONY: install demo serve test test-fast bench clean chromium postgresql
 
 install: $(STAMP)
 
@@ -36,10 +36,17 @@ serve: install
 chromium:
 	test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
-test: install chromium
+# The store tests also run on PostgreSQL: tests/conftest.py starts a throwaway server from Debian's
+# postgresql-15 binaries (as `nobody` when run as root) in a temporary folder; nothing else is needed.
+# Without them those tests are skipped, and pytest's header says so.
+PG_BIN := /usr/lib/postgresql/15/bin
+postgresql:
+	test -x $(PG_BIN)/initdb || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15; }
+
+test: install chromium postgresql
 	$(BIN)/python -m pytest -q
 
-test-fast: install
+test-fast: install postgresql
 	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: install

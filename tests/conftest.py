@@ -50,3 +50,95 @@ def shared_file(*parts) -> Path:
     if not path.exists():
         pytest.skip(f"shared benchmark data not found at {path}")
     return path
+
+
+# ---- PostgreSQL: a throwaway server per test session, a fresh database per test ----------------------
+
+import itertools
+import os
+import shutil
+import subprocess
+import tempfile
+import warnings
+
+PG_BIN = Path(os.environ.get("NEWSFUSE_PG_BIN", "/usr/lib/postgresql/15/bin"))
+HAVE_PG = (PG_BIN / "initdb").exists() and (PG_BIN / "pg_ctl").exists()
+BACKENDS = ["sqlite", "postgres"]
+NO_PG = (f"PostgreSQL binaries not found in {PG_BIN} (apt-get install postgresql-15, or set NEWSFUSE_PG_BIN): "
+         "the postgres half of the store tests is SKIPPED")
+
+
+def pytest_report_header(config):
+    return f"postgresql: {PG_BIN} (store tests run on sqlite and postgres)" if HAVE_PG else f"postgresql: {NO_PG}"
+
+
+class PgServer:
+    """initdb + pg_ctl in a temporary folder, listening only on a Unix socket there. PostgreSQL refuses
+    to run as root: as root, the server runs as ``nobody``, which owns the folder."""
+
+    def __init__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="newsfuse-pg-"))
+        self.data, self.socket = self.dir / "data", self.dir / "socket"
+        self.socket.mkdir()
+        self._as = []
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "nobody", "nogroup")
+            shutil.chown(self.socket, "nobody", "nogroup")
+            self._as = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+        self._names = itertools.count()
+
+    def _run(self, tool: str, *args: str) -> None:
+        subprocess.run([*self._as, str(PG_BIN / tool), *args], check=True, capture_output=True, timeout=120,
+                       cwd=self.dir)
+
+    def start(self) -> None:
+        self._run("initdb", "-D", str(self.data), "-U", "newsfuse", "--auth=trust", "--locale=C.UTF-8", "-E", "UTF8")
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "60",
+                  "-o", f"-k {self.socket} -c listen_addresses='' -c fsync=off -c full_page_writes=off", "start")
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def url(self, dbname: str) -> str:
+        return f"postgresql://newsfuse@/{dbname}?host={self.socket}"
+
+    def create_db(self) -> str:
+        import psycopg
+
+        name = f"t{next(self._names)}"
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE template0")
+        return self.url(name)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    if not HAVE_PG:
+        warnings.warn(NO_PG)
+        pytest.skip(NO_PG)
+    server = PgServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def db_maker(backend: str, folder: Path, request):
+    """name -> a fresh database on ``backend`` (a file in ``folder``, or a new PostgreSQL database);
+    the same name gives the same database again."""
+    made: dict[str, str] = {}
+
+    def make(name: str = "n.db") -> str:
+        if name not in made:
+            made[name] = str(folder / name) if backend == "sqlite" else \
+                request.getfixturevalue("pg_server").create_db()
+        return made[name]
+    return make
+
+
+@pytest.fixture(params=BACKENDS)
+def new_db(request, tmp_path):
+    """Parametrizes a test over both backends: ``new_db(name)`` is a database location for open_store."""
+    return db_maker(request.param, tmp_path, request)

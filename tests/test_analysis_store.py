@@ -5,14 +5,15 @@ import sqlite3
 from conftest import EXAMPLES
 
 from newsfuse import Store, get_story, ingest, iter_raw_items, list_stories
+from newsfuse.store import open_store
 from newsfuse.config import Options
 from newsfuse.pipeline import analyze_stored
 from newsfuse.records import Analysis
 from newsfuse.store.migrations import MIGRATIONS
 
 
-def test_ingest_stores_one_analysis_per_article(tmp_path, bow):
-    with Store(tmp_path / "n.db") as store:
+def test_ingest_stores_one_analysis_per_article(new_db, bow):
+    with open_store(new_db("n.db")) as store:
         report = ingest(iter_raw_items([EXAMPLES]), store, embedder=bow)
         stored = store.analyses(report.article_ids)
         assert set(stored) == set(report.article_ids)
@@ -25,10 +26,10 @@ def test_ingest_stores_one_analysis_per_article(tmp_path, bow):
         assert {"person:xi jinping", "person:vladimir putin", "country:UZ"} <= keys
 
 
-def test_analysis_can_be_left_for_later_and_filled_in(tmp_path, bow):
+def test_analysis_can_be_left_for_later_and_filled_in(new_db, bow):
     from dataclasses import replace
 
-    with Store(tmp_path / "n.db") as store:
+    with open_store(new_db("n.db")) as store:
         report = ingest(iter_raw_items([EXAMPLES]), store, embedder=bow, options=replace(Options(), analyze=False))
         story_id = list_stories(store)[0]["id"]
         assert get_story(store, story_id)["analysis"] is None
@@ -50,7 +51,7 @@ def test_a_version_2_database_is_migrated_to_hold_analyses(tmp_path):
         assert store.analyses(["nothing"]) == {}
 
 
-def test_an_extractor_failing_on_one_article_loses_only_its_own_items(tmp_path, bow, monkeypatch):
+def test_an_extractor_failing_on_one_article_loses_only_its_own_items(new_db, bow, monkeypatch):
     import newsfuse.analyze.article as stage
 
     def broken(doc):
@@ -59,7 +60,7 @@ def test_an_extractor_failing_on_one_article_loses_only_its_own_items(tmp_path, 
         return []
 
     monkeypatch.setattr(stage, "find_quotes", broken)
-    with Store(tmp_path / "n.db") as store:
+    with open_store(new_db("n.db")) as store:
         report = ingest(iter_raw_items([EXAMPLES]), store, embedder=bow)
         assert report.ingested == 2
         (failed,) = report.analysis_errors

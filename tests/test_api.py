@@ -6,7 +6,9 @@ PUBLIC = ["Analysis", "Article", "ClusterOptions", "ConfigError", "Entity", "Eva
           "find_stories", "get_article", "get_entity", "get_story", "ingest", "iter_raw_items", "list_stories", "search",
           "timeline", "story_html", "story_markdown", "stream_items",
           # what `newsfuse serve` needs (it imports only public names)
-          "AuthError", "TooLargeError", "MiniLMEmbedder", "StaticEmbedder", "jsonl_record", "to_article"]
+          "AuthError", "TooLargeError", "MiniLMEmbedder", "StaticEmbedder", "jsonl_record", "to_article",
+          # a store by path or PostgreSQL URL
+          "open_store"]
 
 
 def test_public_api_is_pinned():

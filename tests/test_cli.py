@@ -48,9 +48,9 @@ def test_bad_published_option_is_a_clear_error(tmp_path):
 
 def stories_db(path, n_stories: int) -> str:
     """A store with stories of 1..n articles (largest last), written directly: no models."""
-    from newsfuse import Article, Store
+    from newsfuse import Article, open_store
 
-    with Store(path) as store, store.transaction():
+    with open_store(path) as store, store.transaction():
         for size in range(1, n_stories + 1):
             for n in range(size):
                 article = Article(id=f"a{size}x{n}", text="Some text.", origin="t", source=f"outlet {n}",

@@ -10,6 +10,7 @@ from conftest import EXAMPLES
 from test_pipeline import BRIDGE, FLOOD, item
 
 from newsfuse import Store, ingest, iter_raw_items, list_stories
+from newsfuse.store import open_store
 from newsfuse.config import Options
 from newsfuse.pipeline import build_pending, build_story_records
 from newsfuse.story_record import record_state
@@ -19,13 +20,13 @@ def _states(store):
     return {s["id"]: record_state(store, s["id"])[0] for s in list_stories(store)}
 
 
-def test_records_a_run_did_not_build_are_pending_and_built_by_the_next_run(tmp_path, bow, monkeypatch):
+def test_records_a_run_did_not_build_are_pending_and_built_by_the_next_run(new_db, bow, monkeypatch):
     import newsfuse.story_record as records
 
     real = records.update_story_record
     monkeypatch.setattr(records, "update_story_record", lambda *a, **k: (_ for _ in ()).throw(
         KeyboardInterrupt("killed while building")))
-    with Store(tmp_path / "n.db") as store:
+    with open_store(new_db("n.db")) as store:
         with pytest.raises(KeyboardInterrupt):
             ingest(iter_raw_items([EXAMPLES]), store, embedder=bow)
         assert store.count_articles() == 2 and store.count_pending() == 1  # stored with the batch
@@ -36,10 +37,10 @@ def test_records_a_run_did_not_build_are_pending_and_built_by_the_next_run(tmp_p
         assert store.count_pending() == 0 and set(_states(store).values()) == {"current"}
 
 
-def test_build_clears_what_is_pending_and_a_failing_record_stays_pending(tmp_path, bow, monkeypatch):
+def test_build_clears_what_is_pending_and_a_failing_record_stays_pending(new_db, bow, monkeypatch):
     import newsfuse.story_record as records
 
-    with Store(tmp_path / "n.db") as store:
+    with open_store(new_db("n.db")) as store:
         ingest(iter_raw_items([EXAMPLES]), store, embedder=bow, options=replace(Options(), story_records=False))
         assert store.count_pending() == 1
         monkeypatch.setattr(records, "update_story_record", lambda *a, **k: 1 / 0)
@@ -50,19 +51,19 @@ def test_build_clears_what_is_pending_and_a_failing_record_stays_pending(tmp_pat
         assert build_pending(store) == 0
 
 
-def test_marks_of_merged_or_vanished_stories_are_followed_or_dropped(tmp_path, bow):
-    with Store(tmp_path / "n.db") as store:
+def test_marks_of_merged_or_vanished_stories_are_followed_or_dropped(new_db, bow):
+    with open_store(new_db("n.db")) as store:
         ingest(iter_raw_items([EXAMPLES]), store, embedder=bow)
         with store.transaction():
             store.mark_pending(["no-such-story"])
         assert build_pending(store) == 1 and store.count_pending() == 0
 
 
-def test_small_windows_give_the_same_articles_and_count_repeats_across_windows(tmp_path, bow):
+def test_small_windows_give_the_same_articles_and_count_repeats_across_windows(new_db, bow):
     texts = [f"Report {i} on the matter. " + (FLOOD if i % 2 else BRIDGE) + f" Detail {i}." * 30 for i in range(7)]
     items = [item(str(i), t, published=f"2024-01-0{1 + i % 3}") for i, t in enumerate(texts)]
     items.append(item("again", texts[0], url="https://example.org/again"))
-    with Store(tmp_path / "w.db") as small, Store(tmp_path / "a.db") as whole:
+    with open_store(new_db("w.db")) as small, open_store(new_db("a.db")) as whole:
         windowed = ingest(items, small, embedder=bow, options=replace(Options(), order_window=3, analyze=False))
         at_once = ingest(items, whole, embedder=bow, options=replace(Options(), analyze=False))
         assert (windowed.ingested, windowed.duplicates, windowed.skipped) == (7, 1, [])

@@ -3,6 +3,7 @@ import sqlite3
 import pytest
 
 from newsfuse import ClusterOptions, Options, Store, get_story, ingest, list_stories
+from newsfuse.store import open_store
 from newsfuse.errors import StoreError
 from newsfuse.records import RawItem
 from newsfuse.store.migrations import MIGRATIONS
@@ -18,8 +19,8 @@ def item(origin, text, **meta):
     return RawItem(origin, "text", text, meta)
 
 
-def test_same_content_twice_is_one_article_with_both_urls(tmp_path, bow):
-    with Store(tmp_path / "n.db") as store:
+def test_same_content_twice_is_one_article_with_both_urls(new_db, bow):
+    with open_store(new_db("n.db")) as store:
         first = ingest([item("a", BRIDGE, url="http://one.example/a")], store, embedder=bow)
         again = ingest([item("b", BRIDGE.replace("  ", " ").upper().lower(), url="http://two.example/b")],
                        store, embedder=bow)
@@ -32,9 +33,9 @@ def test_same_content_twice_is_one_article_with_both_urls(tmp_path, bow):
         assert store.article(same_run.article_ids[0])["urls"] == ["http://four.example/d", "http://three.example/c"]
 
 
-def test_syndicated_copy_is_a_near_duplicate_in_the_same_story(tmp_path, bow):
+def test_syndicated_copy_is_a_near_duplicate_in_the_same_story(new_db, bow):
     reprint = "Bridge to close for repairs\nBy Staff Writer\n" + BRIDGE + "Copyright Wire Agency."
-    with Store(tmp_path / "n.db") as store:
+    with open_store(new_db("n.db")) as store:
         report = ingest([item("wire", BRIDGE * 2, source="wire"), item("copy", reprint + BRIDGE, source="paper"),
                          item("other", FLOOD * 2, source="paper")], store, embedder=bow)
         assert report.near_duplicates == 1
@@ -47,9 +48,9 @@ def test_syndicated_copy_is_a_near_duplicate_in_the_same_story(tmp_path, bow):
         assert (listed["n_sources"], listed["n_independent"]) == (2, 1)
 
 
-def test_late_arrival_is_placed_by_its_publication_date(tmp_path, bow):
+def test_late_arrival_is_placed_by_its_publication_date(new_db, bow):
     options = ClusterOptions(window_days=5)
-    with Store(tmp_path / "n.db") as store:
+    with open_store(new_db("n.db")) as store:
         first = ingest([item("a", BRIDGE * 2, published="2024-03-01"), item("b", FLOOD * 2, published="2024-03-20")],
                        store, embedder=bow, cluster_options=options)
         shuffled = " ".join(reversed(BRIDGE.split())) * 2  # same words, not a near-duplicate
@@ -63,9 +64,9 @@ def test_late_arrival_is_placed_by_its_publication_date(tmp_path, bow):
         assert much_later.new_stories == 1
 
 
-def test_bad_item_is_skipped_and_the_rest_ingested(tmp_path, bow):
+def test_bad_item_is_skipped_and_the_rest_ingested(new_db, bow):
     items = [item("short", "Too short."), item("bad-date", BRIDGE, published="next week"), item("ok", FLOOD * 2)]
-    with Store(tmp_path / "n.db") as store:
+    with open_store(new_db("n.db")) as store:
         report = ingest(items, store, embedder=bow)
     assert report.ingested == 1
     reasons = {s.origin: s.reason for s in report.skipped}
@@ -73,7 +74,7 @@ def test_bad_item_is_skipped_and_the_rest_ingested(tmp_path, bow):
     assert "'next week' is not a date" in reasons["bad-date"]
 
 
-def test_interrupted_run_keeps_committed_batches_and_can_be_rerun(tmp_path, bow):
+def test_interrupted_run_keeps_committed_batches_and_can_be_rerun(new_db, bow):
     texts = [f"Report number {i} on a separate matter. " + (FLOOD if i % 2 else BRIDGE) + f" Detail {i}." * 30
              for i in range(6)]
 
@@ -87,16 +88,16 @@ def test_interrupted_run_keeps_committed_batches_and_can_be_rerun(tmp_path, bow)
             return bow.encode(batch)
 
     options = Options(batch_size=2)
-    path = tmp_path / "n.db"
-    with Store(path) as store, pytest.raises(KeyboardInterrupt):
+    path = new_db("n.db")
+    with open_store(path) as store, pytest.raises(KeyboardInterrupt):
         ingest([item(str(i), t) for i, t in enumerate(texts)], store, options=options, embedder=Failing())
-    with Store(path) as store:
+    with open_store(path) as store:
         assert store.count_articles() == 2
         report = ingest([item(str(i), t) for i, t in enumerate(texts)], store, options=options, embedder=bow)
         assert (report.duplicates, report.ingested, store.count_articles()) == (2, 4, 6)
 
 
-def test_an_article_the_embedder_fails_on_is_skipped_and_the_batch_kept(tmp_path, bow):
+def test_an_article_the_embedder_fails_on_is_skipped_and_the_batch_kept(new_db, bow):
     texts = [f"Report number {i} on a separate matter. " + FLOOD + f" Detail {i}." * 30 for i in range(4)]
 
     class Picky:
@@ -107,7 +108,7 @@ def test_an_article_the_embedder_fails_on_is_skipped_and_the_batch_kept(tmp_path
                 raise ValueError("cannot encode this one")
             return bow.encode(batch)
 
-    with Store(tmp_path / "n.db") as store:
+    with open_store(new_db("n.db")) as store:
         report = ingest([item(str(i), t) for i, t in enumerate(texts)], store, options=Options(batch_size=4),
                         embedder=Picky())
         assert (report.ingested, store.count_articles()) == (3, 3)
@@ -115,21 +116,21 @@ def test_an_article_the_embedder_fails_on_is_skipped_and_the_batch_kept(tmp_path
     assert (skip.origin, skip.code) == ("2", "NF190") and "embedding failed: ValueError" in skip.reason
 
 
-def test_story_ids_are_stable_across_fresh_runs(tmp_path, bow):
+def test_story_ids_are_stable_across_fresh_runs(new_db, bow):
     items = lambda: [item("a", BRIDGE * 2, published="2024-01-02"), item("b", FLOOD * 2, published="2024-01-01"),
                      item("c", BRIDGE * 2 + " More detail.", published="2024-01-03")]
     ids = []
     for name in ("one.db", "two.db"):
-        with Store(tmp_path / name) as store:
+        with open_store(new_db(name)) as store:
             ingest(items(), store, embedder=bow)
             ids.append(sorted((s["id"], s["n_articles"]) for s in list_stories(store)))
     assert ids[0] == ids[1] and sorted(n for _, n in ids[0]) == [1, 2]
 
 
-def test_bridging_article_merges_stories_and_keeps_history(tmp_path, bow):
+def test_bridging_article_merges_stories_and_keeps_history(new_db, bow):
     left, right = "alpha beta gamma delta " * 20, "omega sigma kappa lambda " * 20
     options = ClusterOptions(threshold=0.3, merge_threshold=0.3, time_weight=0)
-    with Store(tmp_path / "n.db") as store:
+    with open_store(new_db("n.db")) as store:
         report = ingest([item("l", left), item("r", right), item("bridge", left + right)], store,
                         embedder=bow, cluster_options=options, order="arrival")
         ids = {"s" + a[:11] for a in report.article_ids[:2]}  # the two stories the first reports started

@@ -5,26 +5,31 @@ import os
 
 import numpy as np
 import pytest
-from conftest import EXAMPLES, BagOfWordsEmbedder
+from conftest import BACKENDS, EXAMPLES, BagOfWordsEmbedder
 from test_cli import stories_db
 
-from newsfuse import Article, ConfigError, NotFoundError, Store, ingest, iter_raw_items
+from newsfuse import Article, ConfigError, NotFoundError, Store, ingest, iter_raw_items, open_store
+from newsfuse.store.copy import copy_database
 from newsfuse.query import find_entities, find_stories, get_article, get_entity, search, timeline
 
 XI = "person:xi jinping"
 
 
-@pytest.fixture(scope="module")
-def example_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("reads") / "n.db"
-    with Store(path) as store:
+@pytest.fixture(scope="module", params=BACKENDS)
+def example_db(request, tmp_path_factory):
+    """The example, ingested into SQLite (a Path) or PostgreSQL (a URL)."""
+    if request.param == "sqlite":
+        target = tmp_path_factory.mktemp("reads") / "n.db"
+    else:
+        target = request.getfixturevalue("pg_server").create_db()
+    with open_store(target) as store:
         ingest(iter_raw_items([EXAMPLES]), store, embedder=BagOfWordsEmbedder())
-    return path
+    return target
 
 
 @pytest.fixture
 def reader(example_db):
-    with Store(example_db, readonly=True) as store:
+    with open_store(example_db, readonly=True) as store:
         yield store
 
 
@@ -63,10 +68,10 @@ def test_user_queries_cannot_be_fts_syntax_errors(reader):
 
 
 @pytest.mark.parametrize("sort", ["latest", "largest", "outlets"])
-def test_paging_visits_each_story_once_even_with_stories_added_between_pages(tmp_path, sort):
-    path = stories_db(tmp_path / "n.db", 7)
+def test_paging_visits_each_story_once_even_with_stories_added_between_pages(new_db, sort):
+    path = stories_db(new_db("n.db"), 7)
     seen, cursor = [], None
-    with Store(path) as store:
+    with open_store(path) as store:
         for page_number in range(10):
             page = find_stories(store, sort=sort, limit=2, cursor=cursor)
             seen += [s["id"] for s in page["items"]]
@@ -78,16 +83,16 @@ def test_paging_visits_each_story_once_even_with_stories_added_between_pages(tmp
     assert sorted(seen) == sorted(f"s{n}" for n in range(1, 8)) and len(seen) == 7
 
 
-def test_sorts_order_by_date_size_and_outlets(tmp_path):
-    with Store(stories_db(tmp_path / "n.db", 3), readonly=True) as store:
+def test_sorts_order_by_date_size_and_outlets(new_db):
+    with open_store(stories_db(new_db("n.db"), 3), readonly=True) as store:
         for sort in ("latest", "largest", "outlets"):
             assert [s["id"] for s in find_stories(store, sort=sort)["items"]] == ["s3", "s2", "s1"]
         assert find_stories(store)["items"][0]["claim_counts"] == dict.fromkeys(
             ["corroborated", "single_source", "conflicting", "updated"], 0)
 
 
-def test_a_bad_cursor_or_sort_is_a_config_error(tmp_path):
-    with Store(stories_db(tmp_path / "n.db", 3), readonly=True) as store:
+def test_a_bad_cursor_or_sort_is_a_config_error(new_db):
+    with open_store(stories_db(new_db("n.db"), 3), readonly=True) as store:
         cursor = find_stories(store, limit=1)["next_cursor"]
         with pytest.raises(ConfigError, match="sorted by 'latest'"):
             find_stories(store, sort="largest", cursor=cursor)
@@ -201,6 +206,8 @@ def test_the_timeline_merges_dated_events_and_facts_in_date_order(reader):
 # ---- reads only; indexes kept in sync -------------------------------------------------------
 
 def test_reads_on_a_read_only_store_write_nothing(example_db):
+    if isinstance(example_db, str):  # PostgreSQL: no file to compare; a read-only store cannot write at all
+        pytest.skip("files only: tests/test_pg_store.py checks that a read-only PostgreSQL store refuses writes")
     before = _unchanged(example_db)
     with Store(example_db, readonly=True) as store:
         (story,) = find_stories(store, q="Putin")["items"]
@@ -209,13 +216,14 @@ def test_reads_on_a_read_only_store_write_nothing(example_db):
     assert _unchanged(example_db) == before
 
 
-def test_the_fact_index_follows_a_rebuilt_record(example_db, tmp_path):
+def test_the_fact_index_follows_a_rebuilt_record(example_db, tmp_path, request):
     from newsfuse.story_record import update_story_record
 
-    path = tmp_path / "copy.db"
-    with Store(example_db, readonly=True) as source, Store(path) as copy:
-        source.db.backup(copy.db)
-    with Store(path) as store:
+    path = str(tmp_path / "copy.db") if not isinstance(example_db, str) else \
+        request.getfixturevalue("pg_server").create_db()
+    with open_store(example_db, readonly=True) as source, open_store(path) as copy:
+        copy_database(source, copy)
+    with open_store(path) as store:
         (story,) = find_stories(store)["items"]
         gone = next(iter(store.story_facts(story["id"])))
         with store.transaction():
@@ -232,5 +240,10 @@ def _assert_fact_index_matches(store):
     facts = store.db.execute("SELECT story_id, fact_id FROM story_facts ORDER BY 1, 2").fetchall()
     indexed = store.db.execute("SELECT story_id, fact_id FROM fact_texts ORDER BY 1, 2").fetchall()
     assert [tuple(r) for r in facts] == [tuple(r) for r in indexed]
+    if store.backend == "postgres":  # a tsvector row for each fact text and each article
+        assert store.db.execute("SELECT COUNT(*) FROM fact_texts t JOIN facts_fts f ON f.id = t.id").fetchone()[0] \
+            == len(indexed)
+        assert store.db.execute("SELECT COUNT(*) FROM articles_fts").fetchone()[0] == store.count_articles()
+        return
     store.db.execute("INSERT INTO facts_fts (facts_fts, rank) VALUES ('integrity-check', 1)")
     store.db.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")

@@ -47,6 +47,7 @@ __all__ = [
     "iter_raw_items",
     "jsonl_record",
     "list_stories",
+    "open_store",
     "search",
     "story_html",
     "story_markdown",
@@ -74,7 +75,7 @@ _HOMES = {
     ".records": ["Analysis", "Article", "Entity", "Event", "IngestReport", "Mention", "Quote", "RawItem", "Skipped",
                  "Span"],
     ".static_embed": ["StaticEmbedder"],
-    ".store": ["Store"],
+    ".store": ["Store", "open_store"],
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
@@ -113,4 +114,4 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
                         timeline)
     from .records import Analysis, Article, Entity, Event, IngestReport, Mention, Quote, RawItem, Skipped, Span
     from .static_embed import StaticEmbedder
-    from .store import Store
+    from .store import Store, open_store

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,7 @@ from typer.core import TyperGroup
 from .config import Options
 from .errors import ConfigError, NewsfuseError
 from .render import terminal_json, terminal_text
-from .store import Store
+from .store import Store, default_db, open_store
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -65,9 +66,15 @@ app.add_typer(eval_app, name="eval")
 out = _Console(soft_wrap=True)
 err = _Console(stderr=True)
 
-DB_OPTION = typer.Option("newsfuse.db", "--db", help="SQLite database file (created if missing).")
-# Reading commands open the file read-only: never created or changed, readable during an ingest.
-READ_DB_OPTION = typer.Option("newsfuse.db", "--db", help="SQLite database file (read only).")
+# --db: an SQLite file, or a PostgreSQL URL (postgresql://user@host/dbname); NEWSFUSE_DB when not given.
+# A str, not a Path: a Path would fold the URL's "//".
+DB_OPTION = typer.Option(None, "--db", show_default=False,
+                         help="SQLite database file (created if missing) or postgresql://user@host/dbname "
+                              "[default: NEWSFUSE_DB, else newsfuse.db].")
+# Reading commands open the database read-only: never created or changed, readable during an ingest.
+READ_DB_OPTION = typer.Option(None, "--db", show_default=False,
+                              help="SQLite database file or postgresql:// URL, read only "
+                                   "[default: NEWSFUSE_DB, else newsfuse.db].")
 PROCESSES_OPTION = typer.Option(None, "--processes", min=1,
                                 help="Worker processes for the analysis [default: 2 on a 2-core machine, "
                                      "or NEWSFUSE_PROCESSES].")
@@ -140,7 +147,7 @@ def _items(paths: list[str], overrides: dict, options: Options):
 def ingest(
     paths: list[str] = typer.Argument(..., help="Files, directories (recursive), http(s) URLs (a page or a feed) "
                                                "or - for stdin."),
-    db: Path = DB_OPTION,
+    db: Optional[str] = DB_OPTION,
     source: Optional[str] = typer.Option(None, help="Outlet name for every item read."),
     published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for every item."),
     url: Optional[str] = typer.Option(None, help="URL for every item read."),
@@ -162,7 +169,7 @@ def ingest(
     if published:
         overrides["published"] = parse_date(published, "--published")
     options = replace(Options(), analyze=analyze, processes=processes, fetch_pages=fetch)
-    with Store(db) as store, _progress() as bar:
+    with open_store(db or default_db()) as store, _progress() as bar:
         report = run_ingest(_items(paths, overrides, options), store, options=options, progress=_Bar(bar))
     _print_report(report.as_dict(), as_json)
 
@@ -214,7 +221,7 @@ def _skips_by_file(skipped: list[dict]) -> dict[str, list[dict]]:
 def watch(
     feeds: Path = typer.Argument(..., help="A file of feed URLs, one a line (# starts a comment)."),
     every: str = typer.Option("15m", "--every", help="Time between polls: 30s, 15m, 1h."),
-    db: Path = DB_OPTION,
+    db: Optional[str] = DB_OPTION,
     once: bool = typer.Option(False, "--once", help="Poll once and exit (for cron and tests)."),
     analyze: bool = typer.Option(True, "--analyze/--no-analyze", help="Analyse new articles as they come."),
     processes: Optional[int] = PROCESSES_OPTION,
@@ -231,7 +238,7 @@ def watch(
     urls, seconds = read_feed_list(feeds), parse_interval(every)
     options = replace(Options(), analyze=analyze, processes=processes, fetch_pages=fetch)
     stop = threading.Event()
-    with _stop_on_interrupt(stop), Store(db) as store:
+    with _stop_on_interrupt(stop), open_store(db or default_db()) as store:
         err.print(_plain(f"watching {len(urls)} feed(s) " + ("once" if once else f"every {every}; Ctrl-C stops")))
         for report in run_watch(urls, store, every=seconds, once=once, stop=stop, options=options):
             _print_poll(report.as_dict())
@@ -278,7 +285,7 @@ def _log(text) -> None:
 
 @app.command()
 def analyze(
-    db: Path = DB_OPTION,
+    db: Optional[str] = DB_OPTION,
     redo: bool = typer.Option(False, "--redo", help="Also redo analyses made by an older newsfuse."),
     processes: Optional[int] = PROCESSES_OPTION,
 ) -> None:
@@ -287,7 +294,7 @@ def analyze(
 
     from .pipeline import analyze_stored
 
-    with Store(db) as store, _progress() as bar:
+    with open_store(db or default_db()) as store, _progress() as bar:
         done = analyze_stored(store, options=replace(Options(), processes=processes), redo=redo,
                               progress=_Bar(bar))
     out.print(f"analysed {done} article(s)")
@@ -295,7 +302,7 @@ def analyze(
 
 @app.command()
 def stories(
-    db: Path = READ_DB_OPTION,
+    db: Optional[str] = READ_DB_OPTION,
     as_json: bool = typer.Option(False, "--json", help="The stories as a JSON array: all of them unless --limit."),
     limit: Optional[int] = typer.Option(None, "--limit", min=0, show_default=False,
                                         help=f"List the N largest stories (default {TABLE_ROWS}; all with "
@@ -308,7 +315,7 @@ def stories(
     """
     from .query import list_stories, records_pending
 
-    with Store(db, readonly=True) as store:
+    with open_store(db or default_db(), readonly=True) as store:
         rows, pending = list_stories(store), records_pending(store)
     if pending:  # on stderr: the listing stays clean for programs
         typer.echo(f"{pending} story record(s) pending (an interrupted run, or ingested without analysis): "
@@ -357,7 +364,7 @@ def _write_story_lines(rows: list[dict]) -> None:
 def story(
     story_id: Optional[str] = typer.Argument(None, help="Story id (or a unique prefix)."),
     largest: bool = typer.Option(False, "--largest", help="Show the story with the most articles."),
-    db: Path = READ_DB_OPTION,
+    db: Optional[str] = READ_DB_OPTION,
     as_json: bool = typer.Option(False, "--json", help="The whole record as JSON (with each article's analysis)."),
     as_md: bool = typer.Option(False, "--md", help="The record as Markdown."),
     as_html: bool = typer.Option(False, "--html", help="The record as one self-contained HTML page."),
@@ -371,7 +378,7 @@ def story(
 
     if as_json + as_md + as_html > 1:
         raise ConfigError("choose one of --json, --md, --html")
-    with Store(db, readonly=True) as store:
+    with open_store(db or default_db(), readonly=True) as store:
         story_id = _story_id_or_largest(store, story_id, largest)
         record = get_story(store, story_id, with_text=text, with_analyses=as_json)
     if as_json or as_md or as_html:
@@ -401,20 +408,22 @@ def _export(record: dict, kind: str, output: Path | None, sentences: int) -> Non
 
 @app.command()
 def build(
-    db: Path = DB_OPTION,
+    db: Optional[str] = DB_OPTION,
     redo: bool = typer.Option(False, "--redo", help="Rebuild every story's record from scratch."),
 ) -> None:
     """Build story records (claims, summary, timeline) that are missing or out of date."""
     from .pipeline import build_story_records
 
-    with Store(db) as store, _progress() as bar:
+    with open_store(db or default_db()) as store, _progress() as bar:
         done = build_story_records(store, redo=redo, progress=_Bar(bar))
     out.print(f"built {done} story record(s)")
 
 
 @app.command()
 def serve(
-    db: Path = typer.Option("newsfuse.db", "--db", help="SQLite database file (read only unless writes are on)."),
+    db: Optional[str] = typer.Option(None, "--db", show_default=False,
+                                     help="SQLite database file or postgresql:// URL (read only unless writes "
+                                          "are on) [default: NEWSFUSE_DB, else newsfuse.db]."),
     host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0: every interface; think first)."),
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
     token_env: str = typer.Option("NEWSFUSE_TOKEN", "--token-env", metavar="NAME",
@@ -429,13 +438,36 @@ def serve(
     from .serve.app import create_app
 
     token = os.environ.get(token_env) or None  # from the environment: a token on the command line shows in `ps`
+    db = db or default_db()
     # Fail now, with the usual message, if the database cannot be read (or, with writes on, made).
-    with Store(db, readonly=token is None):
+    with open_store(db, readonly=token is None):
         pass
     web = create_app(db, token=token)
-    out.print(_plain(f"newsfuse serving {db} on http://{host}:{port} (API docs: http://{host}:{port}/docs; "
+    out.print(_plain(f"newsfuse serving {_shown_db(db)} on http://{host}:{port} (API docs: http://{host}:{port}/docs; "
                      f"writes {'on' if token else f'off: set {token_env} to enable'}); Ctrl-C stops"))
     uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def copy(
+    source: str = typer.Option(..., "--from", help="The database to copy: SQLite file or postgresql:// URL "
+                                                   "(read only)."),
+    target: str = typer.Option(..., "--to", help="An empty database to copy into: SQLite file (created) or "
+                                                 "postgresql:// URL (an empty database: createdb NAME)."),
+) -> None:
+    """Copy a whole database to another, e.g. SQLite to PostgreSQL: every table, in one transaction
+    (a failed copy leaves the target empty; run it again). A target holding anything is refused."""
+    from .store.copy import copy_database
+
+    with open_store(source, readonly=True) as src, open_store(target) as dst, _progress() as bar:
+        copied = copy_database(src, dst, progress=_Bar(bar))
+    out.print(_plain(f"copied {copied['articles']:,} articles, {copied['stories']:,} stories and "
+                     f"{sum(copied.values()):,} rows in all from {_shown_db(source)} to {_shown_db(target)}"))
+
+
+def _shown_db(db: str) -> str:
+    """A database as messages show it: a URL without its password."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", db)
 
 
 def _story_id_or_largest(store: Store, story_id: str | None, largest: bool) -> str:

@@ -126,11 +126,15 @@ def _failed(origin: str, stage: str, exc: Exception) -> Skipped:
 def _store_wide(exc: Exception) -> bool:
     """Errors of the database itself (disk full, locked, read-only): no item can be stored, stop the run."""
     import sqlite3
+    import sys
 
     from .errors import StoreError
 
-    return isinstance(exc, (StoreError, sqlite3.OperationalError, sqlite3.DatabaseError)) and \
-        not isinstance(exc, (sqlite3.IntegrityError, sqlite3.DataError))
+    if isinstance(exc, (StoreError, sqlite3.OperationalError, sqlite3.DatabaseError)) and \
+            not isinstance(exc, (sqlite3.IntegrityError, sqlite3.DataError)):
+        return True
+    psycopg = sys.modules.get("psycopg")  # imported only when the store is PostgreSQL
+    return psycopg is not None and isinstance(exc, psycopg.OperationalError)  # connection lost, disk full, ...
 
 
 def _text_or_none(value) -> str | None:

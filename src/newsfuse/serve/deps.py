@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from fastapi import Request
 
-from .. import Store
+from .. import Store, open_store
 
 
 def reader(request: Request) -> Iterator[Store]:
     """A read-only store for one request (closed after it): reads never write."""
-    with Store(request.app.state.db, readonly=True) as store:
+    with open_store(request.app.state.db, readonly=True) as store:
         yield store

@@ -56,7 +56,7 @@ def ingest_body(app: FastAPI, body: bytes) -> dict:
     options = newsfuse.Options()
     items = [newsfuse.jsonl_record(f"POST /api/articles #{i}", json.dumps(record).encode(), options)
              for i, record in enumerate(_records(body))]
-    with app.state.write_lock, newsfuse.Store(app.state.db) as store:
+    with app.state.write_lock, newsfuse.open_store(app.state.db) as store:
         ids = [_article_id(item, options) for item in items]
         stored_before = {i: store.has_article(i) for i in ids if isinstance(i, str)}
         embedder, body_embedder = embedders(app)

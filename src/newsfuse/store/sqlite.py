@@ -29,11 +29,33 @@ def now() -> str:
 class Store:
     """One SQLite database. Use as a context manager or call close().
 
+    The methods' SQL is written so that PostgreSQL runs it too (through
+    postgres.PgStore's connection, which translates placeholders and
+    INSERT OR IGNORE/REPLACE); what differs is in the class attributes below
+    (full-text search) or in PgStore's overrides.
+
     ``readonly=True`` opens an existing database for reading only: it never
     creates, migrates or writes the file (so it works on read-only files and
     alongside a running ingest) and refuses a schema other than this
     newsfuse's. Read several queries inside ``snapshot()`` to see one state.
     """
+
+    backend = "sqlite"
+
+    # full-text search: FTS5 external-content tables (PgStore: tsvector tables)
+    _FTS_ADD_ARTICLE = ("INSERT INTO articles_fts (rowid, title, text) SELECT rowid, title, text FROM articles"
+                        " WHERE id = ?")
+    # an external-content FTS5 row is deleted by giving back the values it indexed
+    _FTS_DROP_FACTS = ("INSERT INTO facts_fts (facts_fts, rowid, text, story_id, fact_id) SELECT 'delete', id,"
+                       " text, story_id, fact_id FROM fact_texts WHERE {where}")
+    _FTS_ADD_FACT = ("INSERT INTO facts_fts (rowid, text, story_id, fact_id) SELECT id, text, story_id, fact_id"
+                     " FROM fact_texts WHERE story_id = ? AND fact_id = ?")
+    # story_page's filters: stories with an article matching, and a place name in any case
+    _SQL_FRAGMENTS = {
+        "match": "s.id IN (SELECT a.story_id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+                 " WHERE articles_fts MATCH ?)",
+        "name_nocase": "name = ? COLLATE NOCASE",
+    }
 
     def __init__(self, path: str | Path, *, readonly: bool = False):
         self.path, self.readonly = str(path), readonly
@@ -222,8 +244,7 @@ class Store:
              json.dumps(article.sentences), json.dumps(article.removed), near_dup_of, now()),
         )
         # articles_fts is an external-content index: it holds the words, the text stays in articles
-        self.db.execute("INSERT INTO articles_fts (rowid, title, text) SELECT rowid, title, text FROM articles"
-                        " WHERE id = ?", (article.id,))
+        self.db.execute(self._FTS_ADD_ARTICLE, (article.id,))
         self.add_url(article.id, article.url)
 
     def set_article_story(self, article_id: str, story_id: str) -> None:
@@ -333,7 +354,7 @@ class Store:
             " COUNT(DISTINCT COALESCE(a.source, a.id)) AS n_sources,"
             " COUNT(DISTINCT COALESCE(o.source, o.id, a.source, a.id)) AS n_independent"
             " FROM stories s JOIN articles a ON a.story_id = s.id LEFT JOIN articles o ON o.id = a.near_dup_of"
-            " WHERE s.merged_into IS NULL AND (? IS NULL OR s.id = ?)"
+            " WHERE s.merged_into IS NULL AND (CAST(? AS TEXT) IS NULL OR s.id = ?)"
             " GROUP BY s.id ORDER BY n_articles DESC, s.last_seen DESC, s.id", (story_id, story_id))
         return [dict(r) for r in rows]
 
@@ -389,7 +410,7 @@ class Store:
     def articles_to_analyze(self, version: int, redo: bool = False) -> list[str]:
         """Ids of articles without an analysis (or, with ``redo``, an older one)."""
         rows = self.db.execute("SELECT a.id FROM articles a LEFT JOIN analyses n ON n.article_id = a.id"
-                               " WHERE n.article_id IS NULL OR (? AND n.version < ?) ORDER BY a.seq",
+                               " WHERE n.article_id IS NULL OR (? = 1 AND n.version < ?) ORDER BY a.seq",
                                (int(redo), version))
         return [r[0] for r in rows]
 
@@ -445,9 +466,8 @@ class Store:
         self._index_facts(story_id, facts)
 
     def _unindex_facts(self, where: str, params: list[tuple]) -> None:
-        # an external-content FTS5 row is deleted by giving back the values it indexed
-        self.db.executemany("INSERT INTO facts_fts (facts_fts, rowid, text, story_id, fact_id) SELECT 'delete', id,"
-                            f" text, story_id, fact_id FROM fact_texts WHERE {where}", params)
+        if self._FTS_DROP_FACTS:
+            self.db.executemany(self._FTS_DROP_FACTS.format(where=where), params)
         self.db.executemany(f"DELETE FROM fact_texts WHERE {where}", params)
 
     def _index_facts(self, story_id: str, facts: dict[int, str]) -> None:
@@ -458,9 +478,7 @@ class Store:
                                                             for aid, _, start, end, _ in ms)))
                 for fact_id, ms in members.items()]
         self.db.executemany("INSERT INTO fact_texts (story_id, fact_id, text) VALUES (?, ?, ?)", rows)
-        self.db.executemany("INSERT INTO facts_fts (rowid, text, story_id, fact_id) SELECT id, text, story_id,"
-                            " fact_id FROM fact_texts WHERE story_id = ? AND fact_id = ?",
-                            [row[:2] for row in rows])
+        self.db.executemany(self._FTS_ADD_FACT, [row[:2] for row in rows])
 
     def _texts(self, article_ids: Iterable[str]) -> dict[str, str]:
         ids = list(article_ids)
@@ -508,12 +526,12 @@ class Store:
         strictly after ``after`` ((key, id) of the previous page's last story).
         Filters: match (FTS5 query), entity, place, date_from, date_to. Each
         row: id, title, first_seen, last_seen and ``sort_key``."""
-        sql, params = _story_page_sql(sort, after, limit, **filters)
+        sql, params = _story_page_sql(self._SQL_FRAGMENTS, sort, after, limit, **filters)
         return [dict(r) for r in self.db.execute(sql, params)]
 
     def explain_story_page(self, sort: str, after: tuple | None = None, **filters) -> list[str]:
         """SQLite's query plan of ``story_page`` (benchmarks and tests check that it uses indexes)."""
-        sql, params = _story_page_sql(sort, after, 20, **filters)
+        sql, params = _story_page_sql(self._SQL_FRAGMENTS, sort, after, 20, **filters)
         return [r[3] for r in self.db.execute("EXPLAIN QUERY PLAN " + sql, params)]
 
     def story_counts(self, story_ids: list[str]) -> dict[str, dict]:
@@ -632,10 +650,10 @@ class Store:
     def timeline_stories(self, *, entity: str | None, place: str | None, date_from: str | None,
                          date_to: str | None) -> list[dict]:
         """Live stories passing the filters, earliest first: id, title, first_seen, last_seen."""
-        where, params = _story_filters(None, entity, place, date_from, date_to)
+        where, params = _story_filters(self._SQL_FRAGMENTS, None, entity, place, date_from, date_to)
         rows = self.db.execute(
             "SELECT s.id, s.title, s.first_seen, s.last_seen FROM stories s WHERE s.merged_into IS NULL"
-            f" AND {' AND '.join(where or ['1'])} ORDER BY s.first_seen IS NULL, s.first_seen, s.id", params)
+            f" AND {' AND '.join(where or ['TRUE'])} ORDER BY s.first_seen IS NULL, s.first_seen, s.id", params)
         return [dict(r) for r in rows]
 
     # -- term statistics and metadata ---------------------------------------
@@ -691,27 +709,26 @@ _INDEPENDENT_CTE = (
     " WHERE a.story_id IS NOT NULL GROUP BY a.story_id) ")
 
 
-def _story_page_sql(sort: str, after: tuple | None, limit: int, *, match: str | None = None,
+def _story_page_sql(fragments: dict, sort: str, after: tuple | None, limit: int, *, match: str | None = None,
                      entity: str | None = None, place: str | None = None, date_from: str | None = None,
                      date_to: str | None = None) -> tuple[str, list]:
-    where, params = _story_filters(match, entity, place, date_from, date_to)
+    where, params = _story_filters(fragments, match, entity, place, date_from, date_to)
     if after is not None:
         where.append(f"({_SORT_KEYS[sort]}, s.id) < (?, ?)")
         params += list(after)
     counts, joins = ("", "") if sort != "outlets" else (_INDEPENDENT_CTE, " JOIN independent i ON i.story_id = s.id")
     sql = (f"{counts}SELECT s.id, s.title, s.first_seen, s.last_seen, {_SORT_KEYS[sort]} AS sort_key"
-           f" FROM stories s{joins} WHERE s.merged_into IS NULL AND {' AND '.join(where or ['1'])}"
+           f" FROM stories s{joins} WHERE s.merged_into IS NULL AND {' AND '.join(where or ['TRUE'])}"
            f" ORDER BY {_SORT_KEYS[sort]} DESC, s.id DESC LIMIT ?")
     return sql, [*params, limit]
 
 
-def _story_filters(match: str | None, entity: str | None, place: str | None, date_from: str | None,
+def _story_filters(fragments: dict, match: str | None, entity: str | None, place: str | None, date_from: str | None,
                    date_to: str | None) -> tuple[list[str], list]:
     """SQL conditions on stories ``s`` for the listing filters, and their parameters."""
     where, params = [], []
     if match is not None:
-        where.append("s.id IN (SELECT a.story_id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-                     " WHERE articles_fts MATCH ?)")
+        where.append(fragments["match"])
         params.append(match)
     if entity is not None:
         where.append("s.id IN (SELECT a.story_id FROM article_entities e JOIN articles a ON a.id = e.article_id"
@@ -720,7 +737,7 @@ def _story_filters(match: str | None, entity: str | None, place: str | None, dat
     if place is not None:  # a key, or the name of a place some article is located at
         where.append("s.id IN (SELECT a.story_id FROM article_places p JOIN articles a ON a.id = p.article_id"
                      " WHERE p.place_key = ? OR p.place_key IN (SELECT entity_key FROM article_entities"
-                     " WHERE name = ? COLLATE NOCASE))")
+                     f" WHERE {fragments['name_nocase']}))")
         params += [place, place]
     if date_from is not None:  # overlap: the story ends on or after date_from ...
         where.append("substr(COALESCE(s.last_seen, s.first_seen), 1, 10) >= ?")

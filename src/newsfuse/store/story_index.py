@@ -66,7 +66,12 @@ class StoredStates(MutableMapping):
 
 
 def index_path(store: Store) -> Path | None:
-    return None if store.path == ":memory:" else Path(store.path + ".stories.usearch")
+    """The vector file beside an SQLite file. None in memory, and for a PostgreSQL database: there is no
+    folder beside it, and the server may serve several machines, so each run rebuilds the vectors from the
+    stored story states (one read of the live stories; the states are what the file would hold)."""
+    if store.path == ":memory:" or store.backend != "sqlite":
+        return None
+    return Path(store.path + ".stories.usearch")
 
 
 def open_story_index(store: Store, options: ClusterOptions, dim: int) -> StoryIndex:
