@@ -48,10 +48,12 @@ from typing import BinaryIO
 from ..config import Options
 from ..records import RawItem, Skipped
 from .schema import META_KEYS, FieldProblem, clean_body, clean_meta, clean_meta_dict, valid_unicode, validate
+from .warc import read_warc
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+WARC_SUFFIXES = {".warc"}  # read by ingest/warc.py
 META_SUFFIX = ".meta.json"
 __all__ = ["META_KEYS", "bytes_to_item", "expand_paths", "iter_raw_items", "jsonl_record", "kind_of",
            "origin_of", "read_file", "sniff_kind", "stream_items"]
@@ -67,12 +69,13 @@ _FILE_TYPES = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a charact
 
 
 def kind_of(path: Path) -> str | None:
-    """"text", "html", "jsonl" from the suffix (ignoring .gz), or None."""
+    """"text", "html", "jsonl", "warc" from the suffix (ignoring .gz), or None."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
     last = suffixes[-1] if suffixes else ""
-    for kind, known in (("text", TEXT_SUFFIXES), ("html", HTML_SUFFIXES), ("jsonl", JSONL_SUFFIXES)):
+    for kind, known in (("text", TEXT_SUFFIXES), ("html", HTML_SUFFIXES), ("jsonl", JSONL_SUFFIXES),
+                         ("warc", WARC_SUFFIXES)):
         if last in known:
             return kind
     return None
@@ -149,7 +152,7 @@ def read_file(path: Path, options: Options = Options()) -> Iterator[RawItem | Sk
     kind = kind_of(path)
     if kind is None:
         yield Skipped(origin, f"unsupported file type {valid_unicode(''.join(path.suffixes)) or '(no suffix)'}; "
-                              "use .txt, .html/.htm or .jsonl (optionally .gz)", "NF102")
+                              "use .txt, .html/.htm, .jsonl or .warc (optionally .gz)", "NF102")
         return
     handle = _open_regular(path, origin)
     if isinstance(handle, Skipped):
@@ -158,6 +161,8 @@ def read_file(path: Path, options: Options = Options()) -> Iterator[RawItem | Sk
     with handle:
         if kind == "jsonl":
             yield from _read_jsonl(handle, origin, _is_gzip(path), options)
+        elif kind == "warc":
+            yield from read_warc(handle, origin, _is_gzip(path), options)
         else:
             yield _read_document(handle, path, kind, options)
 
