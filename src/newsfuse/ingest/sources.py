@@ -162,7 +162,7 @@ def read_file(path: Path, options: Options = Options()) -> Iterator[RawItem | Sk
         if kind == "jsonl":
             yield from _read_jsonl(handle, origin, _is_gzip(path), options)
         elif kind == "warc":
-            yield from read_warc(handle, origin, _is_gzip(path), options)
+            yield from read_warc(handle, origin, _is_gzip(path), options, to_item=bytes_to_item)
         else:
             yield _read_document(handle, path, kind, options)
 

@@ -30,7 +30,7 @@ import io
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -56,6 +56,12 @@ class _TooLarge(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class _Reading:
+    options: Options
+    to_item: Callable[..., RawItem | Skipped]
+
+
 @dataclass
 class _Record:
     """One WARC record's outcome: an item, a skip, or a kind to count."""
@@ -64,18 +70,24 @@ class _Record:
     outcome: RawItem | Skipped | str
 
 
-def read_warc(handle: BinaryIO, origin: str, gz: bool, options: Options = Options()) -> Iterator[RawItem | Skipped]:
-    """The HTML pages of a WARC file, each broken record skipped with its offset."""
+def read_warc(handle: BinaryIO, origin: str, gz: bool, options: Options = Options(), *,
+              to_item: Callable[..., RawItem | Skipped]) -> Iterator[RawItem | Skipped]:
+    """The HTML pages of a WARC file, each broken record skipped with its offset.
+
+    ``to_item`` checks and decodes a page's bytes (sources.bytes_to_item,
+    passed in because sources dispatches here).
+    """
+    reading = _Reading(options, to_item)
     counts: Counter[str] = Counter()
     broken = seen = 0
-    records = _members(handle, options) if _gzipped(handle, gz) else _plain(handle, options)
+    records = _members(handle, reading) if _gzipped(handle, gz) else _plain(handle, reading)
     for seen, record in enumerate(records, start=1):
         if isinstance(record.outcome, str):
             counts[record.outcome] += 1
             continue
         broken += isinstance(record.outcome, Skipped)
         if broken > options.max_skips_per_file:
-            yield _flood(origin, record.offset, options)
+            yield _flood(origin, record.offset, reading)
             return
         yield _placed(record.outcome, origin, record.offset)
     yield from _summary(origin, counts, seen)
@@ -94,9 +106,9 @@ def _placed(outcome: RawItem | Skipped, origin: str, offset: int) -> RawItem | S
     return outcome
 
 
-def _flood(origin: str, offset: int, options: Options) -> Skipped:
+def _flood(origin: str, offset: int, reading: _Reading) -> Skipped:
     return Skipped(f"{origin}:{offset}", f"stopped reading at byte {offset:,}: more than "
-                   f"{options.max_skips_per_file:,} broken records (Options.max_skips_per_file); "
+                   f"{reading.options.max_skips_per_file:,} broken records (Options.max_skips_per_file); "
                    "this does not look like a WARC file", "NF115")
 
 
@@ -111,11 +123,11 @@ def _summary(origin: str, counts: Counter, seen: int) -> Iterator[Skipped]:
 
 # Plain WARC: one stream of records; after a broken one, the next "WARC/1." line.
 
-def _plain(handle: BinaryIO, options: Options) -> Iterator[_Record]:
+def _plain(handle: BinaryIO, reading: _Reading) -> Iterator[_Record]:
     start = handle.tell()
     while True:
         stream = io.BufferedReader(_Window(handle, start), _CHUNK)
-        records = _records(stream, start, "at byte", options)
+        records = _records(stream, start, "at byte", reading)
         start = yield from _until_broken(records)
         if start is None:
             return
@@ -133,16 +145,20 @@ def _until_broken(records: Iterator[_Record]) -> Iterator[_Record]:
     return None
 
 
-def _records(stream: BinaryIO, offset: int, where: str, options: Options) -> Iterator[_Record]:
+def _records(stream: BinaryIO, offset: int, where: str, reading: _Reading) -> Iterator[_Record]:
     """Records from ``offset`` on, until the stream ends or a record breaks."""
-    while _skip_blank(stream):
+    while True:
         start = offset + stream.tell()
         try:
-            yield _Record(start, _one_record(stream, options))
+            if not _skip_blank(stream):
+                return
+            start = offset + stream.tell()
+            outcome = _one_record(stream, reading)
         except (_Broken, *_READ_ERRORS) as exc:
-            yield _Record(start, Skipped("", f"broken WARC record {where} {start:,}: {exc}; the records "
-                                             "after it were read", "NF141"))
+            yield _Record(start, Skipped("", f"broken WARC record {where} {start:,}: {exc}; reading went on "
+                                             "at the next record", "NF141"))
             return
+        yield _Record(start, outcome)
 
 
 _READ_ERRORS = (OSError, EOFError, zlib.error)
@@ -191,10 +207,10 @@ def _find(handle: BinaryIO, start: int, marker: bytes, skip: int) -> int | None:
 
 # One record: WARC headers, a block of Content-Length bytes, then CRLF CRLF.
 
-def _one_record(stream: BinaryIO, options: Options) -> RawItem | Skipped | str:
+def _one_record(stream: BinaryIO, reading: _Reading) -> RawItem | Skipped | str:
     headers = _warc_headers(stream)
     block = _Block(stream, _content_length(headers))
-    outcome = _outcome(headers, block, options)
+    outcome = _outcome(headers, block, reading)
     block.drain()
     _end_of_record(stream)
     return outcome
@@ -265,7 +281,7 @@ class _Block:
 
 # What a record is: a page, or a kind to count.
 
-def _outcome(headers: dict[str, str], block: _Block, options: Options) -> RawItem | Skipped | str:
+def _outcome(headers: dict[str, str], block: _Block, reading: _Reading) -> RawItem | Skipped | str:
     kind = headers.get("warc-type", "untyped").lower()
     if kind != "response":
         return kind
@@ -274,7 +290,7 @@ def _outcome(headers: dict[str, str], block: _Block, options: Options) -> RawIte
     http = _http_head(block)
     if isinstance(http, str):
         return http
-    return _page(headers, http, block, options)
+    return _page(headers, http, block, reading)
 
 
 def _http_head(block: _Block) -> dict[str, str] | str:
@@ -291,25 +307,25 @@ def _http_head(block: _Block) -> dict[str, str] | str:
     return http
 
 
-def _page(headers: dict[str, str], http: dict[str, str], block: _Block, options: Options) -> RawItem | Skipped:
-    if block.left > options.max_file_bytes:
-        return _too_large(block.left, options)
+def _page(headers: dict[str, str], http: dict[str, str], block: _Block, reading: _Reading) -> RawItem | Skipped:
+    if block.left > reading.options.max_file_bytes:
+        return _too_large(block.left, reading)
     try:
-        body = _decoded_body(block.read(block.left), http, options)
+        body = _decoded_body(block.read(block.left), http, reading)
     except _TooLarge:
-        return _too_large(options.max_file_bytes + 1, options)
+        return _too_large(reading.options.max_file_bytes + 1, reading)
     except (zlib.error, ValueError) as exc:
         return Skipped("", f"cannot decode the HTTP body ({http.get('content-encoding', 'chunked')}): {exc}",
                        "NF104")
-    return _item(body, headers, http, options)
+    return _item(body, headers, http, reading)
 
 
-def _too_large(size: int, options: Options) -> Skipped:
+def _too_large(size: int, reading: _Reading) -> Skipped:
     return Skipped("", f"too large: an HTML page of {size:,} bytes, over the limit of "
-                       f"{options.max_file_bytes:,} bytes (Options.max_file_bytes)", "NF105")
+                       f"{reading.options.max_file_bytes:,} bytes (Options.max_file_bytes)", "NF105")
 
 
-def _decoded_body(body: bytes, http: dict[str, str], options: Options) -> bytes:
+def _decoded_body(body: bytes, http: dict[str, str], reading: _Reading) -> bytes:
     """The page's bytes: chunked transfer and gzip/deflate content undone, bounded.
 
     CC-NEWS stores bodies already decoded (its headers say X-Crawler-...);
@@ -320,8 +336,8 @@ def _decoded_body(body: bytes, http: dict[str, str], options: Options) -> bytes:
     wbits = _BODY_ENCODINGS.get(http.get("content-encoding", "").strip().lower())
     if wbits is None:
         return body
-    data = zlib.decompressobj(wbits).decompress(body, options.max_file_bytes + 1)
-    if len(data) > options.max_file_bytes:
+    data = zlib.decompressobj(wbits).decompress(body, reading.options.max_file_bytes + 1)
+    if len(data) > reading.options.max_file_bytes:
         raise _TooLarge
     return data
 
@@ -338,11 +354,9 @@ def _unchunk(body: bytes) -> bytes:
     return b"".join(parts)
 
 
-def _item(body: bytes, headers: dict[str, str], http: dict[str, str], options: Options) -> RawItem | Skipped:
-    from .sources import bytes_to_item  # sources dispatches to this module
-
+def _item(body: bytes, headers: dict[str, str], http: dict[str, str], reading: _Reading) -> RawItem | Skipped:
     meta = {"url": headers["warc-target-uri"]} if headers.get("warc-target-uri") else {}
-    item = bytes_to_item("", "html", _as_utf8(body, http), meta, options)
+    item = reading.to_item("", "html", _as_utf8(body, http), meta, reading.options)
     if isinstance(item, RawItem) and headers.get("warc-date"):
         item.meta["fetched"] = meta_text(headers["warc-date"])[:64]  # not a schema key: added after checks
     return item
@@ -365,18 +379,18 @@ def _as_utf8(body: bytes, http: dict[str, str]) -> bytes:
 
 # Gzipped WARC: one member at a time; after a bad one, the next gzip header.
 
-def _members(handle: BinaryIO, options: Options) -> Iterator[_Record]:
-    start: int | None = 0  # not gzip there: a broken record, then the first gzip header
+def _members(handle: BinaryIO, reading: _Reading) -> Iterator[_Record]:
+    start = 0 if handle.read(1) else None  # not gzip at 0: a broken record, then the first gzip header
     while start is not None:
         member = _Member(handle, start)
         stream = io.BufferedReader(member, _CHUNK)
-        yield from _member_records(stream, start, options)
+        yield from _member_records(stream, start, reading)
         start = _next_member(handle, member, start)
 
 
-def _member_records(stream: BinaryIO, start: int, options: Options) -> Iterator[_Record]:
+def _member_records(stream: BinaryIO, start: int, reading: _Reading) -> Iterator[_Record]:
     """The member's records, each placed at the member's offset."""
-    for record in _records(stream, start, "in the gzip member at byte", options):
+    for record in _records(stream, start, "in the gzip member at byte", reading):
         record.offset = start
         yield record
 
