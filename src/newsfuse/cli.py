@@ -341,6 +341,24 @@ def build(
 
 
 @app.command()
+def export(
+    output: Path = typer.Option(..., "--output", "-o", help="Folder for the files (created if missing)."),
+    fmt: str = typer.Option("parquet", "--format", help="parquet or jsonl."),
+    what: str = typer.Option("articles,stories,claims,events,quotes,entities", "--what",
+                             help="Tables, comma-separated."),
+    db: Path = READ_DB_OPTION,
+) -> None:
+    """Export tables (one file each: DIR/articles.parquet, ...); exported articles (jsonl) can be ingested again."""
+    from .export_tables import export_tables
+
+    tables = [t.strip() for t in what.split(",") if t.strip()]
+    with Store(db, readonly=True) as store:
+        written = export_tables(store, output, fmt=fmt, tables=tables)
+    for table, rows in written.items():
+        err.print(_plain(f"wrote {output / f'{table}.{fmt}'}: {rows:,} rows"))
+
+
+@app.command()
 def serve(
     db: Path = typer.Option("newsfuse.db", "--db", help="SQLite database file (read only unless writes are on)."),
     host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0: every interface; think first)."),
