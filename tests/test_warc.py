@@ -178,3 +178,11 @@ def test_cli_ingests_a_warc(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["ingested"] == 2 and report["skipped"][0]["code"] == "NF140"
+
+
+def test_a_file_of_broken_records_stops_after_max_skips_per_file(tmp_path):
+    path = tmp_path / "bad.warc"
+    path.write_bytes(b"WARC/1.0\r\nWARC-Type: response\r\n\r\n\r\n" * 50)  # no Content-Length, fifty times
+    items, skips = read(path, Options(max_skips_per_file=5))
+    assert not items and [s.code for s in skips] == ["NF141"] * 5 + ["NF115"]
+    assert "not look like a WARC file" in skips[-1].reason
