@@ -12,7 +12,7 @@ never ends), and every file, line, field and decompressed stream is bounded
 Metadata for a single file can sit beside it in ``<file name>.meta.json``
 (keys ``title``, ``url``, ``source``, ``published``, ``id``).
 
-Codes (``to_article`` adds NF109-NF111, ``ingest/html.py`` NF120-NF123):
+Codes (``to_article`` adds NF109-NF111, ``ingest/html.py`` NF120-NF123, ``ingest/warc.py`` NF140-NF141):
 
 NF101  no such file or directory
 NF102  unsupported file type (suffix)

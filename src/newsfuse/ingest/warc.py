@@ -21,7 +21,8 @@ NF140  records that are not articles (request, metadata, warcinfo, revisit,
 NF141  a broken record (bad headers, truncated, bad gzip member), with its
        byte offset (of the gzip member in a .warc.gz); the rest is read
 NF105  a record over Options.max_file_bytes, with its byte offset
-NF115  too many broken records (Options.max_skips_per_file): not a WARC
+NF115  too many records skipped (Options.max_skips_per_file): the rest of
+       the file is not read
 """
 
 from __future__ import annotations
@@ -79,14 +80,14 @@ def read_warc(handle: BinaryIO, origin: str, gz: bool, options: Options = Option
     """
     reading = _Reading(options, to_item)
     counts: Counter[str] = Counter()
-    broken = seen = 0
+    skipped = seen = 0
     records = _members(handle, reading) if _gzipped(handle, gz) else _plain(handle, reading)
     for seen, record in enumerate(records, start=1):
         if isinstance(record.outcome, str):
             counts[record.outcome] += 1
             continue
-        broken += isinstance(record.outcome, Skipped)
-        if broken > options.max_skips_per_file:
+        skipped += isinstance(record.outcome, Skipped)
+        if skipped > options.max_skips_per_file:
             yield _flood(origin, record.offset, reading)
             return
         yield _placed(record.outcome, origin, record.offset)
@@ -108,7 +109,7 @@ def _placed(outcome: RawItem | Skipped, origin: str, offset: int) -> RawItem | S
 
 def _flood(origin: str, offset: int, reading: _Reading) -> Skipped:
     return Skipped(f"{origin}:{offset}", f"stopped reading at byte {offset:,}: more than "
-                   f"{reading.options.max_skips_per_file:,} broken records (Options.max_skips_per_file); "
+                   f"{reading.options.max_skips_per_file:,} records skipped (Options.max_skips_per_file); "
                    "this does not look like a WARC file", "NF115")
 
 
