@@ -120,7 +120,6 @@ def test_a_record_over_the_size_limit_is_skipped_and_the_rest_read(tmp_path):
 
 def test_charset_chunked_and_gzip_bodies_are_decoded(tmp_path):
     body = page(1, "iso-8859-1")
-    chunked = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 500]), body[i:i + 500]) for i in range(0, len(body), 500))
     http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=ISO-8859-1\r\nTransfer-Encoding: chunked\r\n"
             b"Content-Encoding: gzip\r\n\r\n")
     zipped = gzip.compress(body)

@@ -274,7 +274,7 @@ class _Block:
 
     def drain(self) -> None:
         """Past the rest of the block, in pieces (a 4 GB video is never held)."""
-        while self.left and (data := self.read(_CHUNK)):
+        while self.left and self.read(_CHUNK):
             pass
         if self.left:
             raise _Broken(f"the file ends {self.left:,} bytes before the end of the record")
