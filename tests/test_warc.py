@@ -185,3 +185,15 @@ def test_a_file_of_broken_records_stops_after_max_skips_per_file(tmp_path):
     items, skips = read(path, Options(max_skips_per_file=5))
     assert not items and [s.code for s in skips] == ["NF141"] * 5 + ["NF115"]
     assert "not look like a WARC file" in skips[-1].reason
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_a_file_cut_off_in_its_last_record_keeps_everything_before(tmp_path, gz):
+    records = crawl(3)
+    path = write(tmp_path / f"cut.warc{'.gz' if gz else ''}", records[:-1], gz)
+    last = gzip.compress(records[-1]) if gz else records[-1]
+    path.write_bytes(path.read_bytes() + last[: len(last) // 2])  # an interrupted download
+    items, skips = read(path)
+    assert len(items) == 3
+    assert [s.code for s in skips] == ["NF141", "NF140"]
+    assert skips[0].origin.endswith(f":{offsets(records, gz)[-1]}")

@@ -446,11 +446,19 @@ class _Member(io.RawIOBase):
     def _step(self, size: int) -> bytes:
         data, self.carry = self.carry or self.raw.read(_CHUNK), b""
         if not data:
-            raise EOFError("the gzip member is cut off (the file ends inside it)")
+            return self._last()
         out = self.unzip.decompress(data, size)
         self.carry = self.unzip.unconsumed_tail
         if self.unzip.eof:
             self.end = self.raw.tell() - len(self.unzip.unused_data)
+        return out
+
+    def _last(self) -> bytes:
+        """At the end of the file: what zlib still holds (a step can stop at ``size``), if the member ends."""
+        out = self.unzip.flush()
+        if not self.unzip.eof:
+            raise EOFError("the gzip member is cut off (the file ends inside it)")
+        self.end = self.raw.tell()
         return out
 
     def drain(self) -> None:
