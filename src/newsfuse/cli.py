@@ -420,6 +420,24 @@ def build(
 
 
 @app.command()
+def export(
+    output: Path = typer.Option(..., "--output", "-o", help="Folder for the files (created if missing)."),
+    fmt: str = typer.Option("parquet", "--format", help="parquet or jsonl."),
+    what: str = typer.Option("articles,stories,claims,events,quotes,entities", "--what",
+                             help="Tables, comma-separated."),
+    db: Optional[str] = READ_DB_OPTION,
+) -> None:
+    """Export tables (one file each: DIR/articles.parquet, ...); exported articles (jsonl) can be ingested again."""
+    from .export_tables import export_tables
+
+    tables = [t.strip() for t in what.split(",") if t.strip()]
+    with open_store(db or default_db(), readonly=True) as store:
+        written = export_tables(store, output, fmt=fmt, tables=tables)
+    for table, rows in written.items():
+        err.print(_plain(f"wrote {output / f'{table}.{fmt}'}: {rows:,} rows"))
+
+
+@app.command()
 def serve(
     db: Optional[str] = typer.Option(None, "--db", show_default=False,
                                      help="SQLite database file or postgresql:// URL (read only unless writes "

@@ -13,7 +13,8 @@ Metadata for a single file can sit beside it in ``<file name>.meta.json``
 (keys ``title``, ``url``, ``source``, ``published``, ``id``).
 
 Feeds (``.rss``, ``.atom``, ``.rdf``, ``.xml``) and http(s) URLs are read by
-``ingest/feeds.py`` (and ``ingest/fetch.py``), which add NF140-NF152.
+``ingest/feeds.py`` (and ``ingest/fetch.py``), which add NF140-NF152; WARC
+files (``.warc``) by ``ingest/warc.py``, which adds NF160-NF161.
 
 Codes (``to_article`` adds NF109-NF111, ``ingest/html.py`` NF120-NF123):
 
@@ -51,11 +52,13 @@ from typing import BinaryIO
 from ..config import Options
 from ..records import RawItem, Skipped
 from .schema import META_KEYS, FieldProblem, clean_body, clean_meta, clean_meta_dict, valid_unicode, validate
+from .warc import read_warc
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml", ".rdf"}  # read as feeds when the root says so (ingest/feeds.py)
+WARC_SUFFIXES = {".warc"}  # read by ingest/warc.py
 META_SUFFIX = ".meta.json"
 __all__ = ["META_KEYS", "bytes_to_item", "expand_paths", "iter_raw_items", "jsonl_record", "kind_of",
            "origin_of", "read_file", "sniff_kind", "stream_items"]
@@ -71,13 +74,13 @@ _FILE_TYPES = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a charact
 
 
 def kind_of(path: Path) -> str | None:
-    """"text", "html", "jsonl" from the suffix (ignoring .gz), or None."""
+    """"text", "html", "jsonl", "warc" from the suffix (ignoring .gz), or None."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
     last = suffixes[-1] if suffixes else ""
     for kind, known in (("text", TEXT_SUFFIXES), ("html", HTML_SUFFIXES), ("jsonl", JSONL_SUFFIXES),
-                        ("feed", FEED_SUFFIXES)):
+                        ("feed", FEED_SUFFIXES), ("warc", WARC_SUFFIXES)):
         if last in known:
             return kind
     return None
@@ -167,7 +170,8 @@ def read_file(path: Path, options: Options = Options()) -> Iterator[RawItem | Sk
     kind = kind_of(path)
     if kind is None:
         yield Skipped(origin, f"unsupported file type {valid_unicode(''.join(path.suffixes)) or '(no suffix)'}; "
-                              "use .txt, .html/.htm, .jsonl or a feed (.rss, .atom, .xml), optionally .gz", "NF102")
+                              "use .txt, .html/.htm, .jsonl, .warc or a feed (.rss, .atom, .xml), optionally .gz",
+                      "NF102")
         return
     handle = _open_regular(path, origin)
     if isinstance(handle, Skipped):
@@ -178,6 +182,8 @@ def read_file(path: Path, options: Options = Options()) -> Iterator[RawItem | Sk
             yield from _read_jsonl(handle, origin, _is_gzip(path), options)
         elif kind == "feed":
             yield from _read_feed(handle, path, options)
+        elif kind == "warc":
+            yield from read_warc(handle, origin, _is_gzip(path), options, to_item=bytes_to_item)
         else:
             yield _read_document(handle, path, kind, options)
 

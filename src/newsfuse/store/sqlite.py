@@ -639,6 +639,13 @@ class Store:
         yield from self.db.execute("SELECT c.article_id, a.story_id, c.vectors FROM article_claims c"
                                    " JOIN articles a ON a.id = c.article_id ORDER BY c.article_id")
 
+    def articles_page(self, after_seq: int, limit: int) -> list[dict]:
+        """The next ``limit`` articles in ingest order after ``seq`` ``after_seq``, each with its urls
+        (``seq`` included: the next page's ``after_seq``). export_tables.py streams every article so."""
+        rows = self.db.execute("SELECT * FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
+                               (after_seq, limit)).fetchall()
+        return [_article_dict(r, self._urls(r["id"])) for r in rows]
+
     def article_briefs(self, article_ids: Iterable[str]) -> dict[str, dict]:
         """id, story_id, title, source, published and the first 300 characters of these articles, by id."""
         ids = list(set(article_ids))
