@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := demo.db
 
-.PHONY: install demo serve test test-fast bench clean chromium postgresql
+.PHONY: install demo serve test test-fast bench clean chromium postgresql pg-up pg-down
 
 install: $(STAMP)
 
@@ -42,6 +42,14 @@ chromium:
 PG_BIN := /usr/lib/postgresql/15/bin
 postgresql:
 	test -x $(PG_BIN)/initdb || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15; }
+
+# A local PostgreSQL for your own use (in .pgdata/, on a Unix socket there):
+# `make pg-up` prints the URL to give --db; `make pg-down` stops it.
+pg-up: install postgresql
+	$(BIN)/python scripts/pg_local.py up
+
+pg-down:
+	$(BIN)/python scripts/pg_local.py down
 
 test: install chromium postgresql
 	$(BIN)/python -m pytest -q

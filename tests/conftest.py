@@ -54,11 +54,8 @@ def shared_file(*parts) -> Path:
 
 # ---- PostgreSQL: a throwaway server per test session, a fresh database per test ----------------------
 
-import itertools
 import os
-import shutil
-import subprocess
-import tempfile
+import sys
 import warnings
 
 PG_BIN = Path(os.environ.get("NEWSFUSE_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -72,46 +69,8 @@ def pytest_report_header(config):
     return f"postgresql: {PG_BIN} (store tests run on sqlite and postgres)" if HAVE_PG else f"postgresql: {NO_PG}"
 
 
-class PgServer:
-    """initdb + pg_ctl in a temporary folder, listening only on a Unix socket there. PostgreSQL refuses
-    to run as root: as root, the server runs as ``nobody``, which owns the folder."""
-
-    def __init__(self):
-        self.dir = Path(tempfile.mkdtemp(prefix="newsfuse-pg-"))
-        self.data, self.socket = self.dir / "data", self.dir / "socket"
-        self.socket.mkdir()
-        self._as = []
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "nobody", "nogroup")
-            shutil.chown(self.socket, "nobody", "nogroup")
-            self._as = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-        self._names = itertools.count()
-
-    def _run(self, tool: str, *args: str) -> None:
-        subprocess.run([*self._as, str(PG_BIN / tool), *args], check=True, capture_output=True, timeout=120,
-                       cwd=self.dir)
-
-    def start(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", "newsfuse", "--auth=trust", "--locale=C.UTF-8", "-E", "UTF8")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "60",
-                  "-o", f"-k {self.socket} -c listen_addresses='' -c fsync=off -c full_page_writes=off", "start")
-
-    def stop(self) -> None:
-        try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
-
-    def url(self, dbname: str) -> str:
-        return f"postgresql://newsfuse@/{dbname}?host={self.socket}"
-
-    def create_db(self) -> str:
-        import psycopg
-
-        name = f"t{next(self._names)}"
-        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name} TEMPLATE template0")
-        return self.url(name)
+sys.path.insert(0, str(ROOT / "scripts"))
+from pg_local import PgServer  # noqa: E402  (scripts/: also `make pg-up`)
 
 
 @pytest.fixture(scope="session")
