@@ -158,8 +158,8 @@ def ingest(
     processes: Optional[int] = PROCESSES_OPTION,
     fetch: bool = FETCH_OPTION,
 ) -> None:
-    """Ingest articles (.txt, .html/.htm, .jsonl, feeds: .rss/.atom/.xml, optionally .gz; web pages and
-    feeds by URL), assign them to stories and update the records of the stories they join."""
+    """Ingest articles (.txt, .html/.htm, .jsonl, WARC, feeds: .rss/.atom/.xml, optionally .gz; web pages
+    and feeds by URL), assign them to stories and update the records of the stories they join."""
     from dataclasses import replace
 
     from .ingest.article import parse_date
