@@ -228,18 +228,6 @@ class Analysis:
     location: str | None = None
     errors: list[str] = field(default_factory=list)  # extractors that failed on this text
 
-    def skip(self, item: Skipped) -> None:
-        file = origin_file(item.origin)
-        self.skipped_by_code[item.code] = self.skipped_by_code.get(item.code, 0) + 1
-        self.skipped_by_file[file] = self.skipped_by_file.get(file, 0) + 1
-        per_file = self.skipped_by_file[file] <= SKIPS_LISTED_PER_FILE or item.code in FILE_END_CODES
-        if len(self.skipped) < SKIPS_LISTED and per_file:
-            self.skipped.append(item)
-
-    @property
-    def skipped_count(self) -> int:
-        return max(sum(self.skipped_by_code.values()), len(self.skipped))
-
     def as_dict(self) -> dict:
         return asdict(self)
 
