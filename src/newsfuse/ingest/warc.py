@@ -416,7 +416,7 @@ def _skip_padding(handle: BinaryIO, at: int) -> int | None:
     return at if head == _GZIP_MAGIC else _find(handle, at, _GZIP_MAGIC, 0)
 
 
-class _Member(io.RawIOBase):
+class _Member(_Window):
     """One gzip member decompressed; ``end`` is where it ended in the file.
 
     A member cut short raises EOFError, a corrupt one zlib.error; both make
@@ -424,16 +424,8 @@ class _Member(io.RawIOBase):
     """
 
     def __init__(self, raw: BinaryIO, start: int):
-        super().__init__()
-        self.raw, self.unzip, self.carry, self.end = raw, zlib.decompressobj(wbits=31), b"", None
-        self.delivered = 0
-        raw.seek(start)
-
-    def readable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self.delivered
+        super().__init__(raw, start)
+        self.unzip, self.carry, self.end = zlib.decompressobj(wbits=31), b"", None
 
     def readinto(self, buffer) -> int:
         out = b""
