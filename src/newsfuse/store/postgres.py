@@ -130,6 +130,8 @@ class PgStore(Store):
     each run rebuilds it from the stored story states (story_index.py)."""
 
     backend = "postgres"
+    # snapshot(): one committed state for several reads, no waiting (MVCC)
+    SNAPSHOT_BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ"
 
     _FTS_ADD_ARTICLE = f"INSERT INTO articles_fts SELECT id, {_ARTICLE_DOC} FROM articles WHERE id = ?"
     _FTS_DROP_FACTS = None  # facts_fts rows go with their fact_texts rows (ON DELETE CASCADE)
@@ -198,21 +200,6 @@ class PgStore(Store):
             except BaseException:
                 self._rollback()
                 raise
-
-    @contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """Several reads in one REPEATABLE READ transaction: one committed state, no waiting (MVCC)."""
-        if self.db.in_transaction:
-            yield
-            return
-        with self._errors_named("read"):
-            self.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
-            try:
-                yield
-            except BaseException:
-                self._rollback()
-                raise
-            self.db.execute("COMMIT")
 
     @contextmanager
     def _errors_named(self, doing: str) -> Iterator[None]:

@@ -41,6 +41,8 @@ class Store:
     """
 
     backend = "sqlite"
+    # snapshot(): a deferred BEGIN (under WAL the first read fixes the snapshot)
+    SNAPSHOT_BEGIN = "BEGIN"
 
     # full-text search: FTS5 external-content tables (PgStore: tsvector tables)
     _FTS_ADD_ARTICLE = ("INSERT INTO articles_fts (rowid, title, text) SELECT rowid, title, text FROM articles"
@@ -147,7 +149,7 @@ class Store:
             yield
             return
         with self._errors_named("read"):
-            self.db.execute("BEGIN")
+            self.db.execute(self.SNAPSHOT_BEGIN)
             try:
                 yield
             except BaseException:
