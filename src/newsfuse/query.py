@@ -76,7 +76,7 @@ def story_header(store: Store, story_id: str, rows: list[dict]) -> dict:
     (counts,) = store.stories(story_id)
     return {
         "id": story_id,
-        "title": row["title"],
+        **_story_title(row, articles),
         "first_seen": row["first_seen"],
         "last_seen": row["last_seen"],
         "n_articles": counts["n_articles"],
@@ -85,6 +85,24 @@ def story_header(store: Store, story_id: str, rows: list[dict]) -> dict:
         "outlets": sorted({a["source"] or "(unknown outlet)" for a in articles}),
         "articles": articles,
     }
+
+
+def headline(article: dict) -> dict:
+    """``title`` and ``title_derived``: the outlet's headline, or (marked
+    derived) one made from the lead when the article came without one."""
+    if article["title"]:
+        return {"title": article["title"], "title_derived": False}
+    from .clean import lead_headline
+
+    return {"title": lead_headline(article["text"], article["sentences"]), "title_derived": True}
+
+
+def _story_title(row: dict, articles: list[dict]) -> dict:
+    """The story's title, marked derived when no article has a headline of its own."""
+    derived = not any(not a["title_derived"] for a in articles)
+    if derived and articles:
+        return {"title": articles[0]["title"], "title_derived": True}
+    return {"title": row["title"], "title_derived": False}
 
 
 def _add_article_details(store: Store, record: dict, with_text: bool, with_analyses: bool) -> None:
@@ -112,6 +130,7 @@ def _merge_history(store: Store, story_id: str) -> list[dict]:
 def _article_view(article: dict) -> dict:
     view = {key: article[key] for key in ("id", "external_id", "source", "title", "url", "published",
                                           "published_from", "language", "near_dup_of", "origin")}
+    view.update(headline(article))
     view["urls"] = article["urls"]
     view["n_words"] = len(article["text"].split())
     view["removed_chrome"] = article["removed"]
@@ -227,6 +246,7 @@ def get_article(store: Store, article_id: str) -> dict:
     view = {key: article[key] for key in ("id", "title", "text", "url", "urls", "source", "published",
                                           "published_from", "language", "origin", "story_id", "near_dup_of",
                                           "removed", "sentences", "external_id", "ingested_at")}
+    view.update(headline(article))
     view["analysis"] = _analysis_view(analysis) if analysis else None
     return view
 

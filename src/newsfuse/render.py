@@ -120,12 +120,24 @@ def source_numbers(record: dict) -> dict[str, int]:
     return {article["id"]: n for n, article in enumerate(record["articles"], start=1)}
 
 
+DERIVED_MARK = "(from the lead)"
+
+
+def title_text(item: dict, missing: str) -> str:
+    """An article's or story's title, with "(from the lead)" after a headline
+    newsfuse made from the lead (``title_derived``): never passed off as the outlet's."""
+    if not item.get("title"):
+        return missing
+    return f"{item['title']} {DERIVED_MARK}" if item.get("title_derived") else item["title"]
+
+
 def source_label(article: dict) -> str:
     """The outlet; when it is not known, the headline or the file it came from."""
     if article.get("source"):
         return article["source"]
-    named = article.get("title") or (article.get("origin") or article["id"]).rsplit("/", 1)[-1]
-    return f"outlet unknown: “{named}”"
+    if article.get("title"):
+        return f"outlet unknown: “{article['title']}”{' ' + DERIVED_MARK if article.get('title_derived') else ''}"
+    return f"outlet unknown: “{(article.get('origin') or article['id']).rsplit('/', 1)[-1]}”"
 
 
 def citation_numbers(citations: list[dict], numbers: dict[str, int]) -> list[int]:
