@@ -63,7 +63,8 @@ def story_analysis(store: Store, rows: list[dict]) -> dict | None:
     stored = store.analyses(r["id"] for r in rows)
     if not stored:
         return None
-    combined = combine([Analysis.from_dict(stored[r["id"]]) for r in rows if r["id"] in stored])
+    leads = {r["id"]: r["sentences"][0][1] for r in rows if r["sentences"]}
+    combined = combine([Analysis.from_dict(stored[r["id"]]) for r in rows if r["id"] in stored], leads)
     combined["analysed_articles"] = len(stored)
     combined["unanalysed_articles"] = len(rows) - len(stored)
     return combined

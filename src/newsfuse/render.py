@@ -91,7 +91,8 @@ def event_parts(event: dict) -> tuple[str, str, str]:
     """An event's actors ("Xi Jinping & Vladimir Putin → -"), its place · date
     · mode, and how many reports give it ("2 reports")."""
     actors = f"{' & '.join(event['sources']) or '?'} → {' & '.join(event['targets']) or '-'}"
-    facts = " · ".join(x for x in (event["place"], event["date"], event["mode"]) if x)
+    background = "background" if event.get("background") else None
+    facts = " · ".join(x for x in (event["place"], event["date"], event["mode"], background) if x)
     reports = len({e["article"] for e in event["evidence"]})
     return actors, facts, f"{reports} report{'s' * (reports > 1)}"
 
