@@ -151,19 +151,19 @@ class _Happening:
     and actors (as story entity keys); place and date from the first report
     that gives them."""
 
-    def __init__(self, event: Event, names: dict[str, str]):
-        self.view = _event_view(event, names)
-        self.sources, self.targets = _keys(event.source_names, names), _keys(event.target_names, names)
+    def __init__(self, event: Event, actors: tuple[frozenset, frozenset]):
+        self.view = _event_view(event)
+        self.sources, self.targets = actors
 
-    def same(self, event: Event, names: dict[str, str], places: dict[str, Entity]) -> bool:
+    def same(self, event: Event, actors: tuple[frozenset, frozenset], places: dict[str, Entity]) -> bool:
+        """Whether ``event`` (its source and target keys: ``actors``) reports this one."""
         view = self.view
         return (event.type == view["type"] and event.background == view["background"]
                 and (event.mode == "negated") == (view["mode"] == "negated")
-                and self._same_actors(event, names) and _same_place(view["place"], event.place, places)
-                and _same_date(view["date"], event.date))
+                and _same_date(view["date"], event.date) and _same_place(view["place"], event.place, places)
+                and self._same_actors(*actors))
 
-    def _same_actors(self, event: Event, names: dict[str, str]) -> bool:
-        sources, targets = _keys(event.source_names, names), _keys(event.target_names, names)
+    def _same_actors(self, sources: frozenset, targets: frozenset) -> bool:
         if self.view["type"] in _SYMMETRIC:
             return _same_party(self.sources | self.targets, sources | targets)
         known = [m for m in (_overlap(self.sources, sources), _overlap(self.targets, targets)) if m is not None]
@@ -207,6 +207,8 @@ def _same_place(ours: str | None, theirs: str | None, places: dict[str, Entity])
 
 def _same_date(ours: str | None, theirs: str | None) -> bool:
     """Either undated, or the two periods (a day, a week, a month, a year) overlap."""
+    if ours == theirs:
+        return True
     a, b = value_period(ours), value_period(theirs)
     return a is None or b is None or (a[0] <= b[1] and b[0] <= a[1])
 
@@ -227,18 +229,24 @@ def _merge_events(analyses: list[Analysis], names: dict[str, str] | None = None,
     come first, the most reported first."""
     names, places = names or {}, places or {}
     happenings: list[_Happening] = []
+    by_actor: dict[tuple, list[int]] = defaultdict(list)  # a match shares an actor: only those are compared
     for analysis in analyses:
         for event in analysis.events:
-            match = next((h for h in happenings if h.same(event, names, places)), None)
+            actors = _keys(event.source_names, names), _keys(event.target_names, names)
+            keys = [(event.type, event.background, k) for k in actors[0] | actors[1]]
+            candidates = sorted({i for key in keys for i in by_actor[key]})
+            match = next((happenings[i] for i in candidates if happenings[i].same(event, actors, places)), None)
             if match is None:
-                happenings.append(match := _Happening(event, names))
+                happenings.append(match := _Happening(event, actors))
+                for key in keys:
+                    by_actor[key].append(len(happenings) - 1)
             match.add(event, analysis.article_id)
     views = [h.view for h in happenings]
     return sorted(views, key=lambda v: (v["background"], -len({e["article"] for e in v["evidence"]}),
                                         -len(v["evidence"])))
 
 
-def _event_view(event: Event, names: dict[str, str] | None = None) -> dict:
+def _event_view(event: Event) -> dict:
     return {"type": event.type, "sources": event.source_names, "targets": event.target_names,
             "place": event.place, "date": event.date, "mode": event.mode, "background": event.background,
             "evidence": []}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
+from functools import lru_cache
 from datetime import date
 
 from .timex_vocab import HALF_UNIT, SMALL, TENS, UNIT_CODES
@@ -94,6 +95,7 @@ def duration_value(amount: float | None, unit: str) -> str:
 _CALENDAR_VALUE = re.compile(r"^(\d{4})(?:-(W)?(\d\d)(?:-(\d\d))?)?$")
 
 
+@lru_cache(maxsize=4096)  # a story's events repeat a few dates many times
 def value_period(value: str | None) -> tuple[date, date] | None:
     """The first and last day of a TIMEX3 calendar value (2022-02-24, 2022-02,
     2022, 2022-W37), or None for anything else (PRESENT_REF, durations, times)."""
