@@ -186,3 +186,14 @@ def test_who_is_people_and_organisations_ranked_by_centrality_never_a_nationalit
     assert names[:2] == ["Xi Jinping", "Vladimir Putin"]  # named in the leads and meeting, though Modi is named more
     assert set(names) == {"Xi Jinping", "Vladimir Putin", "Narendra Modi", "SCO"}
     assert who[0]["centrality"] > who[1]["centrality"] > who[-1]["centrality"]
+
+
+def test_an_articles_who_is_ranked_the_same_way():
+    from newsfuse.query import _article_who
+
+    a = Analysis("a", entities=[Entity(XI.key, XI.name, "person", mentions=1), Entity(MODI.key, MODI.name, "person", mentions=3),
+                                Entity("group:central asian", "Central Asian", "group", mentions=2)],
+                 mentions=[Mention(0, 2, "Xi", "PERSON", XI.key), Mention(200, 204, "Central Asian", "NORP", "group:central asian")]
+                 + [Mention(300 + i, 304 + i, "Modi", "PERSON", MODI.key) for i in range(0, 30, 10)])
+    who = _article_who(a.as_dict(), {"id": "a", "sentences": [[0, 100], [101, 400]]})
+    assert [w["name"] for w in who] == ["Xi Jinping", "Narendra Modi"]  # Xi leads the article

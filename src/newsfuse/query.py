@@ -249,7 +249,18 @@ def get_article(store: Store, article_id: str) -> dict:
                                           "removed", "sentences", "external_id", "ingested_at")}
     view.update(headline(article))
     view["analysis"] = _analysis_view(analysis) if analysis else None
+    if analysis:
+        view["analysis"]["who"] = _article_who(analysis, article)
     return view
+
+
+def _article_who(analysis: dict, article: dict) -> list[dict]:
+    """One article's people and organisations, the most central first (as a story's)."""
+    from .analyze.story import combine
+    from .records import Analysis
+
+    leads = {article["id"]: article["sentences"][0][1]} if article["sentences"] else {}
+    return combine([Analysis.from_dict(analysis)], leads)["who"]
 
 
 def _analysis_view(analysis: dict) -> dict:
