@@ -15,7 +15,7 @@ import html
 import re
 from urllib.parse import quote, urlsplit
 
-from .render import DERIVED_MARK, cite, event_parts, source_label, source_numbers, terminal_text
+from .render import DERIVED_MARK, cite, event_parts, source_numbers, terminal_text
 
 DEFAULT_SUMMARY_SENTENCES = 5
 _STATUS_TITLES = [("conflicting", "Conflicting"), ("updated", "Updated"), ("corroborated", "Corroborated"),
@@ -174,7 +174,8 @@ def _sources(record: dict, numbers: dict) -> str:
     for article in record["articles"]:
         linked = _md_title(article, "(untitled)", article.get("url"))
         copy = f" · copy of [{numbers[article['near_dup_of']]}]" if article.get("near_dup_of") in numbers else ""
-        lines.append(f"{numbers[article['id']]}. {md(source_label(article))} — {linked} · "
+        outlet = article.get("source") or "outlet unknown"  # the title follows: said once
+        lines.append(f"{numbers[article['id']]}. {md(outlet)} — {linked} · "
                      f"published {md(article['published'] or 'date unknown')}{copy}")
     return "\n".join(lines)
 
