@@ -153,10 +153,19 @@ def test_a_different_date_place_party_type_or_a_recalled_event_stays_apart(other
 
 
 def test_directed_events_need_their_actors_to_agree_in_each_role_given():
-    a = analysis("a", event("SANCTION", ["Vladimir Putin"], ["Narendra Modi"]))
-    same = analysis("b", event("SANCTION", ["Putin"], []))  # the target not given
-    reversed_ = analysis("c", event("SANCTION", ["Narendra Modi"], ["Vladimir Putin"]))
+    a = analysis("a", event("SANCTION", ["Vladimir Putin"], ["Narendra Modi"], date="2022-09-15"))
+    same = analysis("b", event("SANCTION", ["Putin"], [], date="2022-09-15"))  # the target not given
+    reversed_ = analysis("c", event("SANCTION", ["Narendra Modi"], ["Vladimir Putin"], date="2022-09-15"))
     assert [len(e["evidence"]) for e in story_events(a, same, reversed_)] == [2, 1]
+
+
+def test_reports_merge_only_on_a_shared_date_place_or_the_same_two_actors():
+    a = analysis("a", event("CONSULT", ["Xi Jinping"], place="Central Asia", date="2022-09-14"))
+    maybe = analysis("b", event("CONSULT", ["Xi"], mode="possible"))  # "who Xi might meet": no date, no place
+    assert len(story_events(a, maybe)) == 2
+    pair = analysis("c", event("CONSULT", ["Xi Jinping", "Vladimir Putin"], background=True))
+    dated = analysis("d", event("CONSULT", ["Putin", "Xi"], place="Beijing, China", date="2022-02", background=True))
+    assert len(story_events(pair, dated)) == 1
 
 
 def test_background_events_come_last_and_do_not_date_the_story():

@@ -603,12 +603,33 @@ def _place(sent, places: Sequence[tuple], trigger) -> str | None:
 
 
 def _date(sent, times: Sequence, trigger) -> str | None:
-    best = None
+    """The calendar value of the time expression nearest the trigger among
+    those dating its own clause or a clause above it ("On Friday, Putin is set
+    to meet"), not another verb's clause ("they met ... just weeks before
+    Russia invaded Ukraine on Feb. 24": Feb. 24 dates the invasion) or a
+    "since" ("their first talks since 2019")."""
+    text, offset, best = sent.text, sent.start_char, None  # doc.text would rebuild the whole text
+    above = {trigger.i} | {t.i for t in trigger.ancestors}
     for ref in times:
         match = CALENDAR_VALUE.match(ref.value or "")
-        since = SINCE.search(sent.doc.text[max(0, ref.start - 8):ref.start])
-        if ref.type in ("DATE", "TIME") and match and sent.start_char <= ref.start < sent.end_char and not since:
-            distance = abs(ref.start - trigger.idx)
-            if best is None or distance < best[0]:
-                best = (distance, match.group(0))
+        if ref.type not in ("DATE", "TIME") or not match or not offset <= ref.start < sent.end_char:
+            continue
+        if SINCE.search(text[max(0, ref.start - offset - 8):ref.start - offset]):
+            continue
+        if _governing_verb(sent, ref) not in above:
+            continue
+        distance = abs(ref.start - trigger.idx)
+        if best is None or distance < best[0]:
+            best = (distance, match.group(0))
     return best[1] if best else None
+
+
+def _governing_verb(sent, ref) -> int | None:
+    """The index of the verb whose clause a time expression sits in."""
+    span = sent.doc.char_span(ref.start, min(ref.end, sent.end_char), alignment_mode="expand")
+    node = span.root if span is not None and len(span) else None
+    for _ in range(12):
+        if node is None or node.pos_ in ("VERB", "AUX") or node.head is node:
+            return node.i if node is not None else None
+        node = node.head
+    return None

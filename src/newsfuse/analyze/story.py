@@ -161,7 +161,16 @@ class _Happening:
         return (event.type == view["type"] and event.background == view["background"]
                 and (event.mode == "negated") == (view["mode"] == "negated")
                 and _same_date(view["date"], event.date) and _same_place(view["place"], event.place, places)
-                and self._same_actors(*actors))
+                and self._same_actors(*actors) and self._anchored(event, *actors))
+
+    def _anchored(self, event: Event, sources: frozenset, targets: frozenset) -> bool:
+        """Compatible is not enough: two reports are of one event only if they
+        share a date, a place, or the same two or more actors ("Xi might meet
+        someone" is not "Xi arrived on Wednesday")."""
+        if (self.view["date"] and event.date) or (self.view["place"] and event.place):
+            return True
+        ours = self.sources | self.targets
+        return len(ours) >= 2 and ours == sources | targets
 
     def _same_actors(self, sources: frozenset, targets: frozenset) -> bool:
         if self.view["type"] in _SYMMETRIC:
