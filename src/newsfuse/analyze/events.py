@@ -116,7 +116,8 @@ def _addressees(verb) -> list:
                     for p in prep.children if p.dep_ == "pobj"]
 
 
-_RECALL_WORDS = word_set("previously formerly earlier once")
+# not "earlier": "earlier on Thursday" is the same news day
+_RECALL_WORDS = word_set("previously formerly once")
 
 
 def recalled(trigger) -> bool:
