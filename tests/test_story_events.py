@@ -184,7 +184,8 @@ def test_who_is_people_and_organisations_ranked_by_centrality_never_a_nationalit
                 Entity("org:sco", "SCO", "org")]
     lead = [Mention(0, 2, "Xi", "PERSON", XI.key), Mention(10, 15, "Putin", "PERSON", PUTIN.key)]
     rest = [Mention(300 + i, 304 + i, "Modi", "PERSON", MODI.key) for i in range(0, 50, 10)]
-    rest += [Mention(400, 409, "Communist", "NORP", "group:communist"), Mention(420, 428, "Russians", "NORP", "org:russians"),
+    rest += [Mention(400, 409, "Communist", "NORP", "group:communist"),
+             Mention(420, 428, "Russians", "NORP", "org:russians"),
              Mention(430, 433, "AFP", "ORG", "org:afp"), Mention(440, 443, "SCO", "ORG", "org:sco")]
     a = Analysis("a", entities=[Entity(e.key, e.name, e.type, list(e.aliases), mentions=1) for e in entities],
                  mentions=lead + rest, events=[event("CONSULT", ["Xi Jinping", "Vladimir Putin"], date="2022-09-15")])
@@ -200,9 +201,10 @@ def test_who_is_people_and_organisations_ranked_by_centrality_never_a_nationalit
 def test_an_articles_who_is_ranked_the_same_way():
     from newsfuse.query import _article_who
 
-    a = Analysis("a", entities=[Entity(XI.key, XI.name, "person", mentions=1), Entity(MODI.key, MODI.name, "person", mentions=3),
-                                Entity("group:central asian", "Central Asian", "group", mentions=2)],
-                 mentions=[Mention(0, 2, "Xi", "PERSON", XI.key), Mention(200, 204, "Central Asian", "NORP", "group:central asian")]
-                 + [Mention(300 + i, 304 + i, "Modi", "PERSON", MODI.key) for i in range(0, 30, 10)])
+    entities = [Entity(XI.key, XI.name, "person", mentions=1), Entity(MODI.key, MODI.name, "person", mentions=3),
+                Entity("group:central asian", "Central Asian", "group", mentions=2)]
+    mentions = [Mention(0, 2, "Xi", "PERSON", XI.key), Mention(200, 204, "Central Asian", "NORP", "group:central asian")]
+    mentions += [Mention(300 + i, 304 + i, "Modi", "PERSON", MODI.key) for i in range(0, 30, 10)]
+    a = Analysis("a", entities=entities, mentions=mentions)
     who = _article_who(a.as_dict(), {"id": "a", "sentences": [[0, 100], [101, 400]]})
     assert [w["name"] for w in who] == ["Xi Jinping", "Narendra Modi"]  # Xi leads the article
