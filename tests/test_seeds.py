@@ -130,3 +130,63 @@ def test_the_timeline_gives_dates_the_articles_state_in_order(seed_story):
     meeting = [t for t in timeline if t["date"] == "2022-09-15"]
     assert any("Thursday" in t["written"] for t in meeting)
     assert any(t["date"].startswith("2022-02") for t in timeline)  # the February meeting, months before
+
+
+# -- read as a journalist would (issue 12: events once, who, outlets, headlines) --
+
+
+def _article(story, name):
+    return next(a for a in story["articles"] if a["origin"].endswith(name))
+
+
+def test_the_xi_putin_meeting_is_one_event_with_both_outlets_as_evidence(seed_story):
+    story = seed_story[1]
+    events = story["analysis"]["events"]
+    meetings = [e for e in events if e["type"] == "CONSULT" and not e["background"]
+                and set(e["sources"]) | set(e["targets"]) == {"Xi Jinping", "Vladimir Putin"}]
+    assert len(meetings) == 1, meetings
+    (meeting,) = meetings
+    assert (meeting["date"], meeting["place"]) == ("2022-09-15", "Samarkand, Uzbekistan")
+    assert {e["article"] for e in meeting["evidence"]} == {a["id"] for a in story["articles"]}
+    assert events[0] is meeting  # the most reported event comes first
+
+
+def test_reporting_acts_are_not_events(seed_story):
+    events = seed_story[1]["analysis"]["events"]
+    actors = {name for e in events for name in e["sources"] + e["targets"]}
+    assert not actors & {"AFP", "Residents", "AFP journalists"}
+    evidence = " ".join(ev["text"] for e in events for ev in e["evidence"])
+    assert "AFP journalists visited" not in evidence and "Residents told AFP" not in evidence
+
+
+def test_the_last_meeting_before_the_invasion_is_background_with_its_own_date(seed_story):
+    events = seed_story[1]["analysis"]["events"]
+    recalled = [e for e in events if "The last time Xi and Putin met" in " ".join(v["text"] for v in e["evidence"])]
+    assert recalled and all(e["background"] for e in recalled)
+    assert all(e["date"].startswith("2022-02") for e in recalled)
+    news = [e for e in events if not e["background"] and e["date"] and len(e["date"]) == 10]
+    assert news and all(e["date"] >= "2022-09-08" for e in news)  # nothing months old passes for news
+
+
+def test_who_is_people_and_organisations_with_xi_and_putin_first(seed_story):
+    who = [e["name"] for e in seed_story[1]["analysis"]["who"]]
+    assert set(who[:2]) == {"Xi Jinping", "Vladimir Putin"}
+    assert not {"Communist", "Central Asian", "Chinese", "Russian", "AFP"} & set(who)
+    assert all(e["type"] in ("person", "org") for e in seed_story[1]["analysis"]["who"])
+
+
+def test_the_outlet_comes_from_the_credit_in_the_text_and_unknown_only_when_nothing_tells(seed_story):
+    story = seed_story[1]
+    # samarkand_b: "AFP journalists visited" credits its own reporters; "Residents told AFP" alone would not
+    assert _article(story, "samarkand_b.txt")["source"] == "AFP"
+    # samarkand_a: no metadata, no URL, no credit line anywhere in its text
+    assert _article(story, "samarkand_a.txt")["source"] is None
+
+
+def test_the_article_without_a_headline_shows_one_from_its_lead_marked_derived(seed_story):
+    story = seed_story[1]
+    a, b = _article(story, "samarkand_a.txt"), _article(story, "samarkand_b.txt")
+    assert a["title_derived"] is True and not b["title_derived"]
+    assert a["title"].startswith("Chinese leader Xi Jinping and Russian President Vladimir Putin meet")
+    assert len(a["title"]) <= 90
+    assert story["title_derived"] is False

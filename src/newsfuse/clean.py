@@ -151,6 +151,33 @@ def split_title(text: str, title: str | None) -> tuple[str, str | None]:
     return text, None
 
 
+# A headline made from the lead is cut to about a headline's length.
+LEAD_HEADLINE_CHARS = 90  # the ellipsis included
+# "SAMARKAND, Uzbekistan — ", "WASHINGTON (AP) — ", "(Reuters) - ": the dateline
+# and credit before a lead are not part of what it says.
+_LEAD_DATELINE = re.compile(r"^(?:[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w .'’-]{1,30})?\s*)?(?:\([^)]{1,30}\)\s*)?"
+                            r"[-—–]{1,2}\s+")
+
+
+_DANGLING = {"a", "an", "the", "in", "on", "at", "of", "to", "and", "or", "but", "that", "with", "for", "by",
+             "as", "from", "into", "its", "his", "her", "their", "who", "which", "than"}
+
+
+def lead_headline(text: str, sentences: list[tuple[int, int]]) -> str:
+    """A headline derived from the lead, for an article that has none: its
+    first sentence without the dateline, cut at a word boundary to at most
+    ``LEAD_HEADLINE_CHARS`` characters (an ellipsis marks the cut). Whoever
+    shows it must say it was derived."""
+    first = text[sentences[0][0]:sentences[0][1]] if sentences else text
+    first = _LEAD_DATELINE.sub("", " ".join(first.split()), count=1).rstrip(" .")
+    if len(first) <= LEAD_HEADLINE_CHARS:
+        return first
+    words = first[:LEAD_HEADLINE_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:—–-").split(" ")
+    while len(words) > 1 and words[-1].lower() in _DANGLING:  # "… on Thursday in an…" reads cut short
+        words.pop()
+    return " ".join(words).rstrip(" ,;:—–-") + "…"
+
+
 _ABBREVIATIONS = (
     "mr|mrs|ms|dr|prof|sen|rep|gov|gen|col|lt|sgt|capt|st|jr|sr|inc|ltd|co|corp|vs|no|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|u\\.s|u\\.k|u\\.n|e\\.g|i\\.e|a\\.m|p\\.m"

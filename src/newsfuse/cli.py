@@ -503,7 +503,9 @@ def _story_id_or_largest(store: Store, story_id: str | None, largest: bool) -> s
 
 
 def _print_story(record: dict, text: bool, sentences: int, all_claims: bool) -> None:
-    out.rule(_plain(record["title"] or "(untitled story)", "bold", one_line=True))
+    from .render import title_text
+
+    out.rule(_plain(title_text(record, "(untitled story)"), "bold", one_line=True))
     out.print(_plain(f"story {record['id']}  ·  {record['first_seen'] or '?'} – {record['last_seen'] or '?'}  ·  "
                      f"{record['n_articles']} articles from {record['n_sources']} outlets "
                      f"({record['n_independent']} independent)"))
@@ -526,7 +528,9 @@ def _print_story(record: dict, text: bool, sentences: int, all_claims: bool) -> 
 def _print_article(article: dict, text: bool) -> None:
     date = f"{article['published']} (from {article['published_from']})" if article["published"] else "date unknown"
     out.print()
-    out.print(_plain(article["title"] or "(untitled)", "bold", one_line=True))
+    from .render import title_text
+
+    out.print(_plain(title_text(article, "(untitled)"), "bold", one_line=True))
     out.print(_plain(f"  {article['source'] or '(unknown outlet)'} · {date} · {article['n_words']} words · "
                      f"{article['origin']}", one_line=True))
     if article["near_dup_of"]:

@@ -15,7 +15,7 @@ import html
 import re
 from urllib.parse import quote, urlsplit
 
-from .render import cite, event_parts, source_label, source_numbers, terminal_text
+from .render import DERIVED_MARK, cite, event_parts, source_numbers, terminal_text
 
 DEFAULT_SUMMARY_SENTENCES = 5
 _STATUS_TITLES = [("conflicting", "Conflicting"), ("updated", "Updated"), ("corroborated", "Corroborated"),
@@ -69,7 +69,7 @@ def md_link(text, url: str | None) -> str:
 # ---- sections ----------------------------------------------------------------
 
 def _header(record: dict) -> str:
-    lines = [f"# {md(record['title'] or '(untitled story)')}", "",
+    lines = [f"# {_md_title(record, '(untitled story)')}", "",
              (f"Story `{record['id']}` · {record['n_articles']} articles from {record['n_sources']} outlets "
               f"({record['n_independent']} independent) · published {record['first_seen'] or '?'} to "
               f"{record['last_seen'] or '?'}"), ""]
@@ -163,12 +163,19 @@ def _claim_item(fact: dict, numbers: dict) -> str:
     return "\n".join(lines)
 
 
+def _md_title(item: dict, missing: str, url: str | None = None) -> str:
+    """A title as Markdown: a headline made from the lead in italics, marked "(from the lead)"."""
+    linked = md_link(item.get("title") or missing, url)
+    return f"*{linked}* {DERIVED_MARK}" if item.get("title") and item.get("title_derived") else linked
+
+
 def _sources(record: dict, numbers: dict) -> str:
     lines = ["## Sources", ""]
     for article in record["articles"]:
-        linked = md_link(article["title"] or "(untitled)", article.get("url"))
+        linked = _md_title(article, "(untitled)", article.get("url"))
         copy = f" · copy of [{numbers[article['near_dup_of']]}]" if article.get("near_dup_of") in numbers else ""
-        lines.append(f"{numbers[article['id']]}. {md(source_label(article))} — {linked} · "
+        outlet = article.get("source") or "outlet unknown"  # the title follows: said once
+        lines.append(f"{numbers[article['id']]}. {md(outlet)} — {linked} · "
                      f"published {md(article['published'] or 'date unknown')}{copy}")
     return "\n".join(lines)
 

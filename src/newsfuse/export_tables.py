@@ -70,6 +70,7 @@ events — one row per event read in an article (stored analyses)
     targets         list<string>  actors acted upon
     place           string        entity key of where it happened
     date            string        TIMEX3 value of when
+    background      bool          a past event the article recalls, not its news
 
 quotes — one row per quote read in an article
     article_id      string        article
@@ -114,7 +115,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
                "outlets": STRS, "article_ids": STRS, "attributed": BOOL, "speakers": STRS, "slot": STR},
     "events": {"article_id": STR, "story_id": STR, "type": STR, "mode": STR, "trigger": STR, "sentence": STR,
                "sentence_start": INT, "sentence_end": INT, "sources": STRS, "targets": STRS, "place": STR,
-               "date": STR},
+               "date": STR, "background": BOOL},
     "quotes": {"article_id": STR, "story_id": STR, "speaker": STR, "speaker_entity": STR, "kind": STR,
                "content": STR, "content_start": INT, "content_end": INT, "cue": STR},
     "entities": {"key": STR, "name": STR, "type": STR, "n_articles": INT, "n_stories": INT, "mentions": INT},
@@ -185,7 +186,8 @@ def _event_rows(article: dict, analysis: dict) -> list[dict]:
              "trigger": _span_text(e.get("trigger")), "sentence": _span_text(e.get("sentence")),
              "sentence_start": _span_at(e.get("sentence"), "start"), "sentence_end": _span_at(e.get("sentence"), "end"),
              "sources": _names(e.get("source_names"), e.get("sources")),
-             "targets": _names(e.get("target_names"), e.get("targets")), "place": e.get("place"), "date": e.get("date")}
+             "targets": _names(e.get("target_names"), e.get("targets")), "place": e.get("place"), "date": e.get("date"),
+             "background": e.get("background", False)}
             for e in analysis.get("events", [])]
 
 

@@ -63,7 +63,8 @@ def story_analysis(store: Store, rows: list[dict]) -> dict | None:
     stored = store.analyses(r["id"] for r in rows)
     if not stored:
         return None
-    combined = combine([Analysis.from_dict(stored[r["id"]]) for r in rows if r["id"] in stored])
+    leads = {r["id"]: r["sentences"][0][1] for r in rows if r["sentences"]}
+    combined = combine([Analysis.from_dict(stored[r["id"]]) for r in rows if r["id"] in stored], leads)
     combined["analysed_articles"] = len(stored)
     combined["unanalysed_articles"] = len(rows) - len(stored)
     return combined
@@ -76,7 +77,7 @@ def story_header(store: Store, story_id: str, rows: list[dict]) -> dict:
     (counts,) = store.stories(story_id)
     return {
         "id": story_id,
-        "title": row["title"],
+        **_story_title(row, articles),
         "first_seen": row["first_seen"],
         "last_seen": row["last_seen"],
         "n_articles": counts["n_articles"],
@@ -85,6 +86,24 @@ def story_header(store: Store, story_id: str, rows: list[dict]) -> dict:
         "outlets": sorted({a["source"] or "(unknown outlet)" for a in articles}),
         "articles": articles,
     }
+
+
+def headline(article: dict) -> dict:
+    """``title`` and ``title_derived``: the outlet's headline, or (marked
+    derived) one made from the lead when the article came without one."""
+    if article["title"]:
+        return {"title": article["title"], "title_derived": False}
+    from .clean import lead_headline
+
+    return {"title": lead_headline(article["text"], article["sentences"]), "title_derived": True}
+
+
+def _story_title(row: dict, articles: list[dict]) -> dict:
+    """The story's title, marked derived when no article has a headline of its own."""
+    derived = not any(not a["title_derived"] for a in articles)
+    if derived and articles:
+        return {"title": articles[0]["title"], "title_derived": True}
+    return {"title": row["title"], "title_derived": False}
 
 
 def _add_article_details(store: Store, record: dict, with_text: bool, with_analyses: bool) -> None:
@@ -112,6 +131,7 @@ def _merge_history(store: Store, story_id: str) -> list[dict]:
 def _article_view(article: dict) -> dict:
     view = {key: article[key] for key in ("id", "external_id", "source", "title", "url", "published",
                                           "published_from", "language", "near_dup_of", "origin")}
+    view.update(headline(article))
     view["urls"] = article["urls"]
     view["n_words"] = len(article["text"].split())
     view["removed_chrome"] = article["removed"]
@@ -227,8 +247,20 @@ def get_article(store: Store, article_id: str) -> dict:
     view = {key: article[key] for key in ("id", "title", "text", "url", "urls", "source", "published",
                                           "published_from", "language", "origin", "story_id", "near_dup_of",
                                           "removed", "sentences", "external_id", "ingested_at")}
+    view.update(headline(article))
     view["analysis"] = _analysis_view(analysis) if analysis else None
+    if analysis:
+        view["analysis"]["who"] = _article_who(analysis, article)
     return view
+
+
+def _article_who(analysis: dict, article: dict) -> list[dict]:
+    """One article's people and organisations, the most central first (as a story's)."""
+    from .analyze.story import combine
+    from .records import Analysis
+
+    leads = {article["id"]: article["sentences"][0][1]} if article["sentences"] else {}
+    return combine([Analysis.from_dict(analysis)], leads)["who"]
 
 
 def _analysis_view(analysis: dict) -> dict:

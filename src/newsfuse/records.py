@@ -195,7 +195,9 @@ class Event:
     ``sources`` / ``targets`` are the actor spans in the evidence sentence;
     ``source_names`` / ``target_names`` their canonical names where resolved.
     ``place`` and ``date`` are filled from the article's places and time
-    expressions (``date`` is a TIMEX3 value).
+    expressions (``date`` is a TIMEX3 value). ``background`` marks a past
+    event the article recalls ("the last time they met", "had fought", a
+    date well before publication), not the news it reports.
     """
 
     type: str
@@ -208,6 +210,7 @@ class Event:
     mode: str | None = None
     place: str | None = None
     date: str | None = None
+    background: bool = False
 
 
 @dataclass

@@ -91,7 +91,8 @@ def event_parts(event: dict) -> tuple[str, str, str]:
     """An event's actors ("Xi Jinping & Vladimir Putin → -"), its place · date
     · mode, and how many reports give it ("2 reports")."""
     actors = f"{' & '.join(event['sources']) or '?'} → {' & '.join(event['targets']) or '-'}"
-    facts = " · ".join(x for x in (event["place"], event["date"], event["mode"]) if x)
+    background = "background" if event.get("background") else None
+    facts = " · ".join(x for x in (event["place"], event["date"], event["mode"], background) if x)
     reports = len({e["article"] for e in event["evidence"]})
     return actors, facts, f"{reports} report{'s' * (reports > 1)}"
 
@@ -120,12 +121,24 @@ def source_numbers(record: dict) -> dict[str, int]:
     return {article["id"]: n for n, article in enumerate(record["articles"], start=1)}
 
 
+DERIVED_MARK = "(from the lead)"
+
+
+def title_text(item: dict, missing: str) -> str:
+    """An article's or story's title, with "(from the lead)" after a headline
+    newsfuse made from the lead (``title_derived``): never passed off as the outlet's."""
+    if not item.get("title"):
+        return missing
+    return f"{item['title']} {DERIVED_MARK}" if item.get("title_derived") else item["title"]
+
+
 def source_label(article: dict) -> str:
     """The outlet; when it is not known, the headline or the file it came from."""
     if article.get("source"):
         return article["source"]
-    named = article.get("title") or (article.get("origin") or article["id"]).rsplit("/", 1)[-1]
-    return f"outlet unknown: “{named}”"
+    if article.get("title"):
+        return f"outlet unknown: “{article['title']}”{' ' + DERIVED_MARK if article.get('title_derived') else ''}"
+    return f"outlet unknown: “{(article.get('origin') or article['id']).rsplit('/', 1)[-1]}”"
 
 
 def citation_numbers(citations: list[dict], numbers: dict[str, int]) -> list[int]:

@@ -17,10 +17,11 @@ from .location import pick_location, place_scores
 from .nlp import load_nlp
 from .quotes import find_quotes
 from .timex import find_timexes
+from .timex_calendar import value_period
 
 # Bumped when an extractor changes what it finds, so stored analyses made by
 # an older one can be told apart and redone (`newsfuse analyze --redo`).
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2  # 2: reporting acts dropped, background events marked, "X told Y" a CONSULT
 
 
 # spaCy parses at most this many characters at a time: it needs about 1 GB of
@@ -90,7 +91,8 @@ def analyze_doc(article: Article, doc) -> Analysis:
     quotes = [_resolve_speaker(q, mentions, by_key) for q in quotes]
     events = _guarded("events", errors, [], find_events, doc, times=timexes, places=_place_names(mentions, by_key))
     here = place_label(location) if location else None
-    events = [_name_actors(_default_place(e, here, article.published), mentions, by_key) for e in events]
+    events = [_name_actors(_default_place(_dated_background(e, article.published), here, article.published),
+                           mentions, by_key) for e in events]
     return Analysis(article.id, list(by_key.values()), mentions, timexes, quotes, events,
                     places, location.key if location else None, errors)
 
@@ -113,6 +115,29 @@ _SAME_TIME_DAYS = 2
 def _default_place(event: Event, place: str | None, published: str | None) -> Event:
     if event.place is None and _near(event.date, published):
         event.place = place
+    return event
+
+
+# An event whose date ended more than this many days before the article was
+# published is recalled background ("the invasion on Feb. 24" in a report of
+# 15 September), not the news: a report's news is of the last days ("on
+# Monday", "last week"), and a week covers a weekly's news too. Not tuned on
+# data; the seeds' background events are months old.
+BACKGROUND_DAYS = 7
+
+
+def _dated_background(event: Event, published: str | None) -> Event:
+    import datetime as dt
+
+    period = value_period(event.date)
+    # a planned or possible event dated in the past has a date that belongs to something else
+    if period is None or not published or event.background or event.mode in ("planned", "possible"):
+        return event
+    try:
+        day = dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return event
+    event.background = (day - period[1]).days > BACKGROUND_DAYS
     return event
 
 

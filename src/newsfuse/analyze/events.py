@@ -24,10 +24,21 @@
 4. *Mode*: ``negated`` ("did not meet"), ``planned`` (will/would/shall,
    "is set to", "due to", "plans to", "expected to"), ``possible``
    (may/might/could), else ``None`` (reported as having happened).
-5. *Where and when*: ``place`` is the first place mention in the sentence
-   introduced by in/at/near (or an all-capitals dateline), else
-   ``default_place``; ``date`` the calendar value of the DATE/TIME
-   expression nearest the trigger in the sentence, else ``default_date``.
+5. *Where and when*: ``place`` is the place mention introduced by
+   in/at/near (or an all-capitals dateline) nearest the trigger in the
+   sentence, else ``default_place``; ``date`` the calendar value of the
+   DATE/TIME expression nearest the trigger in the sentence (not one after
+   "since", which dates something else), else ``default_date``.
+6. *Reporting acts are not events*: the press meeting, visiting or being
+   told ("AFP journalists visited", "spoke to reporters", "residents told
+   AFP of their pride in hosting ...") is how the news was gathered
+   (``outlets.is_press`` names the press). "X told Y that ..." with Y a
+   named person is a CONSULT between them ("Xi told Putin that ...").
+7. *Background*: an event recalled rather than reported — past perfect
+   outside reported speech ("they had met"), "the last time they met",
+   "last met", "in the past", "previously", "formerly" — is marked
+   ``background`` (``analyze.article`` also marks events dated well before
+   publication).
 """
 
 from __future__ import annotations
@@ -35,6 +46,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from ..outlets import is_press
 from ..records import Event, Span
 from . import plover_lexicon as lex
 from .nlp import ents_within
@@ -53,6 +65,7 @@ ACTOR_ENTITIES = word_set("PERSON ORG GPE NORP LOC FAC")
 INNER_PREPS = TARGET_PREPS | {"by", "of", "among"}
 NOT_ACTOR_ENTITIES = word_set("DATE TIME CARDINAL ORDINAL MONEY PERCENT QUANTITY")
 LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?$", re.IGNORECASE)
+SINCE = re.compile(r"\b(?:since|until|till)\s+(?:the\s+)?$", re.IGNORECASE)
 CALENDAR_VALUE = re.compile(r"^\d{4}(?:-W\d\d|-\d\d(?:-\d\d)?)?")
 LABEL_PREFERENCE = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
 
@@ -65,10 +78,81 @@ def find_events(doc, *, times: Iterable = (), places: Iterable[tuple] = (),
     for sent in doc.sents:
         for trigger, kind in sentence_triggers(sent):
             event = _build_event(trigger, kind, sent)
-            event.place = _place(sent, places) or default_place
+            if reporting_act(trigger, event):
+                continue
+            event.place = _place(sent, places, trigger) or default_place
             event.date = _date(sent, times, trigger) or default_date
+            event.background = recalled(trigger)
             events.append(event)
     return events
+
+
+# --------------------------------------------------------------------------
+# reporting acts and background
+
+def reporting_act(trigger, event: Event) -> bool:
+    """The press gathering the news, not news: a meeting or visit with the
+    press as a party ("AFP journalists visited", "met reporters"), or an event
+    whose subject is a speaker addressing the press ("Residents told AFP of
+    their pride in hosting the summit": the residents host nothing)."""
+    actors = [s.text for s in event.sources + event.targets]
+    actors += [" ".join(t.text for t in o.subtree) for o in _addressees(trigger)]
+    if event.type == "CONSULT" and any(is_press(a) for a in actors):
+        return True
+    node = trigger
+    for _ in range(6):
+        if node.lemma_.lower() in lex.SPEECH_VERBS and node is not trigger:
+            return any(is_press(" ".join(t.text for t in o.subtree)) for o in _addressees(node))
+        if not _shares_subject(node):
+            return False
+        node = node.head
+    return False
+
+
+def _addressees(verb) -> list:
+    """Who a verb is addressed to: "told AFP", "said to reporters", "met with reporters"."""
+    found = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+    return found + [p for prep in verb.children if prep.dep_ == "prep" and prep.lower_ in ("to", "with")
+                    for p in prep.children if p.dep_ == "pobj"]
+
+
+# not "earlier": "earlier on Thursday" is the same news day
+_RECALL_WORDS = word_set("previously formerly once")
+
+
+def recalled(trigger) -> bool:
+    """Whether the event is recalled as background: past perfect outside
+    reported speech ("they had met"; "said troops had withdrawn" is news told
+    in the past tense), "last met", "the last time they met", "in the past"
+    (also when said once for two conjoined verbs: "have in the past been
+    rivals and have fought wars")."""
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ == "had" for c in trigger.children) and not _reported(trigger):
+        return True
+    verbs = [trigger, trigger.head] if trigger.dep_ == "conj" else [trigger]
+    modifiers = [c for v in verbs for c in v.children]
+    modifiers += [c for m in modifiers if m.dep_ == "aux" for c in m.children]
+    return any(_recall_cue(m) for m in modifiers)
+
+
+def _recall_cue(modifier) -> bool:
+    word = modifier.lower_
+    if modifier.dep_ == "advmod":
+        return word == "last" or word in _RECALL_WORDS
+    if modifier.dep_ == "prep":
+        return word == "in" and any(p.lower_ == "past" for p in modifier.children)
+    return modifier.dep_ == "npadvmod" and modifier.lemma_.lower() == "time" and \
+        any(c.lower_ in ("last", "previous") for c in modifier.children)
+
+
+def _reported(verb) -> bool:
+    node = verb
+    for _ in range(4):
+        if node.dep_ != "ccomp" or node.head is node:
+            return False
+        node = node.head
+        if node.lemma_.lower() in lex.SPEECH_VERBS:
+            return True
+    return False
 
 
 def sentence_triggers(sent) -> list[tuple]:
@@ -96,7 +180,7 @@ def trigger_type(token) -> str | None:
     """The PLOVER type ``token`` triggers, or None."""
     if token.pos_ != "VERB":
         return None
-    kind = _lexicon_type(token) or _obligation_demand(token)
+    kind = _lexicon_type(token) or _obligation_demand(token) or _told_in_person(token)
     if kind in lex.VIOLENCE_TYPES and token.lemma_.lower() in lex.CASUALTY_VERBS:
         return "FIGHT" if _military_agent(token) else "ASSAULT"
     return kind
@@ -144,6 +228,24 @@ def _obligation_demand(token) -> str | None:
     return None
 
 
+def _told_in_person(token) -> str | None:
+    """CONSULT for "X told Y (that) ..." with Y a named person, not the press:
+    "Xi told his Russian counterpart Vladimir Putin that ..." is the two talking."""
+    if token.lemma_.lower() != "tell":
+        return None
+    for listener in _addressees(token):
+        phrase = " ".join(t.text for t in listener.subtree)
+        if listener.ent_type_ == "PERSON" and not is_press(phrase):
+            return "CONSULT"
+        if any(t.ent_type_ == "PERSON" for t in listener.subtree) and listener.lemma_.lower() in _PEER_NOUNS:
+            return "CONSULT"
+    return None
+
+
+# Heads of "his Russian counterpart Vladimir Putin", "the visiting president, Emmanuel Macron".
+_PEER_NOUNS = word_set("counterpart president premier minister leader chancellor king host guest")
+
+
 def _military_agent(verb) -> bool:
     words = {t.lower_ for head in _source_heads(verb) for t in head.subtree}
     return bool(words & lex.MILITARY_WORDS)
@@ -159,9 +261,14 @@ def _folded(token, found: dict) -> bool:
         if node.dep_ not in FOLD_DEPS or node.head is node:
             return False
         node = node.head
-        if node.i in found and node.lemma_.lower() not in lex.PLAN_WORDS:
+        if node.i in found and node.lemma_.lower() not in lex.PLAN_WORDS and not _telling(node, found):
             return True
     return False
+
+
+def _telling(node, found: dict) -> bool:
+    """"X told Y that ...": the two talking and what was said are two events."""
+    return found[node.i] == "CONSULT" and node.lemma_.lower() == "tell"
 
 
 def _build_event(trigger, kind: str, sent) -> Event:
@@ -188,7 +295,18 @@ def _source_heads(verb) -> list:
         return []
     if subject.dep_ == "nsubjpass" and clause is verb:
         return _expand(_agent_of(clause))
-    return _expand(_resolve_pronoun(subject, clause))
+    return _expand(_resolve_pronoun(_after_dateline(subject), clause))
+
+
+def _after_dateline(subject):
+    """"SAMARKAND, Uzbekistan — Chinese President Xi Jinping told ...": the
+    parser makes the dateline's place the subject and the speaker its
+    apposition; the subject is the phrase after the dash."""
+    if subject.i - subject.sent.start > 3:
+        return subject
+    dash = next((t for t in subject.children if t.text in ("—", "–", "-", "--")), None)
+    after = [c for c in subject.children if c.dep_ == "appos" and dash is not None and c.i > dash.i]
+    return after[0] if after else subject
 
 
 def _subject_of(verb) -> tuple:
@@ -470,23 +588,49 @@ def _clause_modes(verb) -> set[str]:
     return modes
 
 
-def _place(sent, places: Sequence[tuple]) -> str | None:
+def _place(sent, places: Sequence[tuple], trigger) -> str | None:
+    """The locative place nearest the trigger ("On his first trip outside China,
+    Xi arrived in Central Asia": Central Asia), else the dateline."""
     text, offset = sent.text, sent.start_char  # doc.text would rebuild the whole text
+    best = None
     for start, end, name in places:
         if sent.start_char <= start < sent.end_char:
             before = text[max(0, start - 16 - offset):start - offset]
             dateline = start == sent.start_char and text[start - offset:end - offset].isupper()
-            if LOCATIVE.search(before) or dateline:
-                return name
-    return None
+            distance = abs(start - trigger.idx) if LOCATIVE.search(before) else len(text) if dateline else None
+            if distance is not None and (best is None or distance < best[0]):
+                best = (distance, name)
+    return best[1] if best else None
 
 
 def _date(sent, times: Sequence, trigger) -> str | None:
-    best = None
+    """The calendar value of the time expression nearest the trigger among
+    those dating its own clause or a clause above it ("On Friday, Putin is set
+    to meet"), not another verb's clause ("they met ... just weeks before
+    Russia invaded Ukraine on Feb. 24": Feb. 24 dates the invasion) or a
+    "since" ("their first talks since 2019")."""
+    text, offset, best = sent.text, sent.start_char, None  # doc.text would rebuild the whole text
+    above = {trigger.i} | {t.i for t in trigger.ancestors}
     for ref in times:
         match = CALENDAR_VALUE.match(ref.value or "")
-        if ref.type in ("DATE", "TIME") and match and sent.start_char <= ref.start < sent.end_char:
-            distance = abs(ref.start - trigger.idx)
-            if best is None or distance < best[0]:
-                best = (distance, match.group(0))
+        if ref.type not in ("DATE", "TIME") or not match or not offset <= ref.start < sent.end_char:
+            continue
+        if SINCE.search(text[max(0, ref.start - offset - 8):ref.start - offset]):
+            continue
+        if _governing_verb(sent, ref) not in above:
+            continue
+        distance = abs(ref.start - trigger.idx)
+        if best is None or distance < best[0]:
+            best = (distance, match.group(0))
     return best[1] if best else None
+
+
+def _governing_verb(sent, ref) -> int | None:
+    """The index of the verb whose clause a time expression sits in."""
+    span = sent.doc.char_span(ref.start, min(ref.end, sent.end_char), alignment_mode="expand")
+    node = span.root if span is not None and len(span) else None
+    for _ in range(12):
+        if node is None or node.pos_ in ("VERB", "AUX") or node.head is node:
+            return node.i if node is not None else None
+        node = node.head
+    return None

@@ -2,8 +2,12 @@
 
 Entities merge across articles (``merge_entities``), so a person named in
 full by one outlet and by surname by another is one person. The story's place
-is the best of the place scores summed over articles; events that agree on
-type, actors, date and mode are one event with evidence from each article.
+is the best of the place scores summed over articles. Events reported by
+several articles are one event with evidence from each (``_merge_events``:
+same type and mode, same actors with one role allowed missing, compatible
+place and date); a past event an article recalls (``Event.background``) stays
+apart, with its own date. Who is ranked by how central each person or
+organisation is to the story (``rank_who``).
 """
 
 from __future__ import annotations
@@ -11,26 +15,91 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+from ..outlets import is_press
 from ..records import Analysis, Entity, Event, Quote
 from .entities import merge_entities, place_label
 from .location import pick_location
+from .places import gazetteer
+from .timex_calendar import value_period
 
 _FULL_DATE_LENGTH = len("2022-09-15")
 
 
-def combine(analyses: list[Analysis]) -> dict:
-    """Story-level who / where / when / events / quotes, each item with its evidence."""
+def combine(analyses: list[Analysis], leads: dict[str, int] | None = None) -> dict:
+    """Story-level who / where / when / events / quotes, each item with its
+    evidence. ``leads`` (article id -> where its lead sentence ends) lets
+    being named in a lead count for who is central."""
     entities, remap = merge_entities([a.entities for a in analyses])
     by_key = {e.key: e for e in entities}
-    events = _merge_events(analyses)
+    names = _name_index(entities)
+    events = _merge_events(analyses, names, {place_label(e): e for e in entities})
     return {
         "where": _where(analyses, by_key, remap),
         "when": _when(analyses, events),
-        "who": [_entity_view(e) for e in entities if e.type in ("person", "org", "group")],
+        "who": rank_who(analyses, entities, remap, events, names, leads or {}),
         "places": [_entity_view(e) for e in entities if e.type not in ("person", "org", "group")],
         "events": events,
         "quotes": _quotes_by_speaker(analyses, remap, by_key),
     }
+
+
+def _name_index(entities: list[Entity]) -> dict[str, str]:
+    """Every name and alias (lower case) -> the story entity's key, so that
+    "Xi" in one report's event and "Xi Jinping" in another's are one actor."""
+    index = {}
+    for entity in entities:
+        for name in (entity.name, *entity.aliases):
+            index.setdefault(name.lower(), entity.key)
+    return index
+
+
+def is_actor(entity: Entity) -> bool:
+    """People and organisations; never a nationality, ideology or religion
+    (spaCy's NORP: "Communist", "Central Asian"), a bare demonym tagged as a
+    name ("Russians"), or the press that reports the story ("AFP")."""
+    return entity.type in ("person", "org") and gazetteer().country(entity.name) is None \
+        and not is_press(entity.name)
+
+
+# Who is central to a story: the share of its articles naming them counts
+# twice, the share naming them in the lead once, the share giving them a role
+# in a reported (not background) event once, and their mentions relative to
+# the most mentioned once. Hand-set weights, not tuned on data (there is no
+# gold for centrality); on the seeds they put Xi Jinping and Vladimir Putin first.
+_WHO_WEIGHTS = {"articles": 2.0, "lead": 1.0, "events": 1.0, "mentions": 1.0}
+
+
+def rank_who(analyses: list[Analysis], entities: list[Entity], remap: dict[str, str], events: list[dict],
+             names: dict[str, str], leads: dict[str, int]) -> list[dict]:
+    """People and organisations, the most central to the story first, each
+    with what ranks it (``centrality``: articles, lead, events, mentions)."""
+    actors = [e for e in entities if is_actor(e)]
+    counts = {e.key: Counter() for e in actors}
+    for analysis in analyses:
+        for kind, keys in _named_in(analysis, remap, leads).items():
+            for key in keys & counts.keys():
+                counts[key][kind] += 1
+    for event in (e for e in events if not e["background"]):
+        for key in {names.get(n.lower()) for n in event["sources"] + event["targets"]} & counts.keys():
+            counts[key]["events"] += len({ev["article"] for ev in event["evidence"]})
+    top = max((e.mentions for e in actors), default=1) or 1
+    scores = {e.key: _centrality(counts[e.key], e.mentions / top, len(analyses)) for e in actors}
+    ranked = sorted(actors, key=lambda e: (-scores[e.key], -e.mentions, e.name))
+    return [{**_entity_view(e), "centrality": round(scores[e.key], 3)} for e in ranked]
+
+
+def _named_in(analysis: Analysis, remap: dict[str, str], leads: dict[str, int]) -> dict[str, set[str]]:
+    lead_end = leads.get(analysis.article_id, 0)
+    keys = {m.entity: remap.get(m.entity, m.entity) for m in analysis.mentions}
+    return {"articles": set(keys.values()),
+            "lead": {keys[m.entity] for m in analysis.mentions if m.start < lead_end}}
+
+
+def _centrality(counts: Counter, mention_share: float, n_articles: int) -> float:
+    n = max(n_articles, 1)
+    shares = {"articles": counts["articles"] / n, "lead": counts["lead"] / n,
+              "events": min(1.0, counts["events"] / n), "mentions": mention_share}
+    return sum(_WHO_WEIGHTS[kind] * share for kind, share in shares.items())
 
 
 def _entity_view(entity: Entity) -> dict:
@@ -57,10 +126,10 @@ def _where(analyses: list[Analysis], entities: dict[str, Entity], remap: dict[st
 
 
 def _when(analyses: list[Analysis], events: list[dict]) -> dict | None:
-    """The event date: the most reported date of the story's events, else the
+    """The event date: the most reported date of the story's (not background) events, else the
     full date most often written in its articles; with the phrases behind it."""
     dated = Counter(e["date"] for e in events if e["date"] and len(e["date"]) == _FULL_DATE_LENGTH
-                    for _ in e["evidence"])
+                    and not e["background"] for _ in e["evidence"])
     if not dated:
         dated = Counter(t.value for a in analyses for t in a.timexes
                         if t.type == "DATE" and len(t.value) == _FULL_DATE_LENGTH)
@@ -77,28 +146,119 @@ def _when(analyses: list[Analysis], events: list[dict]) -> dict | None:
 _SYMMETRIC = {"CONSULT", "COOPERATE", "AGREE", "FIGHT"}
 
 
-def _merge_events(analyses: list[Analysis]) -> list[dict]:
-    """Events of one type, with the same actors and date, are one event; an
-    announced meeting and the meeting itself are one (mode from the first)."""
-    merged: dict[tuple, dict] = {}
+class _Happening:
+    """One real event and every report of it: the first report's type, mode
+    and actors (as story entity keys); place and date from the first report
+    that gives them."""
+
+    def __init__(self, event: Event, actors: tuple[frozenset, frozenset]):
+        self.view = _event_view(event)
+        self.sources, self.targets = actors
+
+    def same(self, event: Event, actors: tuple[frozenset, frozenset], places: dict[str, Entity]) -> bool:
+        """Whether ``event`` (its source and target keys: ``actors``) reports this one."""
+        view = self.view
+        return (event.type == view["type"] and event.background == view["background"]
+                and (event.mode == "negated") == (view["mode"] == "negated")
+                and _same_date(view["date"], event.date) and _same_place(view["place"], event.place, places)
+                and self._same_actors(*actors) and self._anchored(event, *actors))
+
+    def _anchored(self, event: Event, sources: frozenset, targets: frozenset) -> bool:
+        """Compatible is not enough: two reports are of one event only if they
+        share a date, a place, or the same two or more actors ("Xi might meet
+        someone" is not "Xi arrived on Wednesday")."""
+        if (self.view["date"] and event.date) or (self.view["place"] and event.place):
+            return True
+        ours = self.sources | self.targets
+        return len(ours) >= 2 and ours == sources | targets
+
+    def _same_actors(self, sources: frozenset, targets: frozenset) -> bool:
+        if self.view["type"] in _SYMMETRIC:
+            return _same_party(self.sources | self.targets, sources | targets)
+        known = [m for m in (_overlap(self.sources, sources), _overlap(self.targets, targets)) if m is not None]
+        return bool(known) and all(known)
+
+    def add(self, event: Event, article_id: str) -> None:
+        view = self.view
+        view["place"] = view["place"] or event.place
+        view["date"] = _finer(view["date"], event.date)
+        view["evidence"].append({"article": article_id, "start": event.sentence.start, "end": event.sentence.end,
+                                 "text": event.sentence.text, "mode": event.mode})
+
+
+def _keys(actor_names: list[str], names: dict[str, str]) -> frozenset[str]:
+    return frozenset(names.get(n.lower(), n.lower()) for n in actor_names)
+
+
+def _same_party(ours: frozenset, theirs: frozenset) -> bool:
+    """The same participants, or one report naming only one of them ("Xi met
+    Putin" and "Xi arrived for talks"); a meeting of three is not the two's."""
+    if not ours or not theirs:
+        return False
+    return ours == theirs or (min(len(ours), len(theirs)) == 1 and bool(ours & theirs))
+
+
+def _overlap(ours: frozenset, theirs: frozenset) -> bool | None:
+    """Whether two reports' actors in one role agree (None: one does not say)."""
+    return None if not ours or not theirs else bool(ours & theirs)
+
+
+def _same_place(ours: str | None, theirs: str | None, places: dict[str, Entity]) -> bool:
+    """Compatible places: either unknown, the same, or a city and its own
+    country; a region or continent ("Central Asia") contains what is in it."""
+    if not ours or not theirs or ours == theirs:
+        return True
+    a, b = places.get(ours), places.get(theirs)
+    if a is None or b is None or a.country is None or b.country is None:
+        return True
+    return a.country == b.country and "country" in (a.type, b.type)
+
+
+def _same_date(ours: str | None, theirs: str | None) -> bool:
+    """Either undated, or the two periods (a day, a week, a month, a year) overlap."""
+    if ours == theirs:
+        return True
+    a, b = value_period(ours), value_period(theirs)
+    return a is None or b is None or (a[0] <= b[1] and b[0] <= a[1])
+
+
+def _finer(ours: str | None, theirs: str | None) -> str | None:
+    """The more precise of two compatible dates (a day within the month)."""
+    if ours is None or (theirs and len(theirs) > len(ours) and "W" not in theirs):
+        return theirs
+    return ours
+
+
+def _merge_events(analyses: list[Analysis], names: dict[str, str] | None = None,
+                  places: dict[str, Entity] | None = None) -> list[dict]:
+    """One record per real event with evidence from every report of it: the
+    same type and mode (an announced meeting and the meeting itself are one),
+    the same actors (one role may be missing), compatible place and date. A
+    recalled background event never merges with the news; reported ones
+    come first, the most reported first."""
+    names, places = names or {}, places or {}
+    happenings: list[_Happening] = []
+    by_actor: dict[tuple, list[int]] = defaultdict(list)  # a match shares an actor: only those are compared
     for analysis in analyses:
         for event in analysis.events:
-            view = merged.setdefault(_event_key(event), _event_view(event))
-            view["place"] = view["place"] or event.place
-            view["evidence"].append({"article": analysis.article_id, "start": event.sentence.start,
-                                     "end": event.sentence.end, "text": event.sentence.text, "mode": event.mode})
-    return sorted(merged.values(), key=lambda v: -len(v["evidence"]))
-
-
-def _event_key(event: Event) -> tuple:
-    if event.type in _SYMMETRIC:
-        return event.type, frozenset(event.source_names + event.target_names), event.date
-    return event.type, frozenset(event.source_names), frozenset(event.target_names), event.date
+            actors = _keys(event.source_names, names), _keys(event.target_names, names)
+            keys = [(event.type, event.background, k) for k in actors[0] | actors[1]]
+            candidates = sorted({i for key in keys for i in by_actor[key]})
+            match = next((happenings[i] for i in candidates if happenings[i].same(event, actors, places)), None)
+            if match is None:
+                happenings.append(match := _Happening(event, actors))
+                for key in keys:
+                    by_actor[key].append(len(happenings) - 1)
+            match.add(event, analysis.article_id)
+    views = [h.view for h in happenings]
+    return sorted(views, key=lambda v: (v["background"], -len({e["article"] for e in v["evidence"]}),
+                                        -len(v["evidence"])))
 
 
 def _event_view(event: Event) -> dict:
     return {"type": event.type, "sources": event.source_names, "targets": event.target_names,
-            "place": event.place, "date": event.date, "mode": event.mode, "evidence": []}
+            "place": event.place, "date": event.date, "mode": event.mode, "background": event.background,
+            "evidence": []}
 
 
 def _quotes_by_speaker(analyses: list[Analysis], remap: dict[str, str], entities: dict[str, Entity]) -> list[dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
+from functools import lru_cache
 from datetime import date
 
 from .timex_vocab import HALF_UNIT, SMALL, TENS, UNIT_CODES
@@ -89,3 +90,26 @@ def duration_value(amount: float | None, unit: str) -> str:
         return f"{prefix}{amount:g}{letter}"
     return value
 
+
+
+_CALENDAR_VALUE = re.compile(r"^(\d{4})(?:-(W)?(\d\d)(?:-(\d\d))?)?$")
+
+
+@lru_cache(maxsize=4096)  # a story's events repeat a few dates many times
+def value_period(value: str | None) -> tuple[date, date] | None:
+    """The first and last day of a TIMEX3 calendar value (2022-02-24, 2022-02,
+    2022, 2022-W37), or None for anything else (PRESENT_REF, durations, times)."""
+    match = _CALENDAR_VALUE.match(value or "")
+    if not match:
+        return None
+    year, week, number, day = match.groups()
+    try:
+        if week:
+            return date.fromisocalendar(int(year), int(number), 1), date.fromisocalendar(int(year), int(number), 7)
+        if day:
+            return (date(int(year), int(number), int(day)),) * 2
+        if number:
+            return date(int(year), int(number), 1), date(int(year), int(number), monthrange(int(year), int(number))[1])
+        return date(int(year), 1, 1), date(int(year), 12, 31)
+    except ValueError:
+        return None

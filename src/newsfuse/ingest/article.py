@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from .. import clean
 from ..config import Options
 from ..errors import InputError
+from ..outlets import credited_outlet
 from ..records import Article, RawItem
 
 _ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -36,7 +37,7 @@ def to_article(raw: RawItem, options: Options = Options()) -> Article:
         text=text,
         origin=raw.origin,
         url=meta.get("url"),
-        source=meta.get("source") or found.get("sitename") or _domain(meta.get("url")),
+        source=_outlet(meta, found, text),
         title=title,
         published=published,
         published_from=published_from,
@@ -91,6 +92,12 @@ def parse_date(value: object, origin: str) -> str:
             pass
     raise InputError(origin, f"published {text!r} is not a date; use YYYY-MM-DD or an ISO 8601 date-time",
                      code="NF111")
+
+
+def _outlet(meta: dict, found: dict, text: str) -> str | None:
+    """The outlet: what the source says (metadata, the page's site name, the
+    URL's domain), else the agency credited in the text (``outlets``)."""
+    return meta.get("source") or found.get("sitename") or _domain(meta.get("url")) or credited_outlet(text)
 
 
 def _domain(url: str | None) -> str | None:

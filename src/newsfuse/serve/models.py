@@ -71,6 +71,7 @@ class StoryArticle(Open):
     external_id: str | None = None
     source: str | None
     title: str | None
+    title_derived: bool = Field(False, description="the title was made from the lead: the outlet gave none")
     url: str | None
     urls: list[str] = []
     published: str | None
@@ -126,6 +127,7 @@ class StoryRecord(Open):
     id: str
     requested_id: str = Field(description="The id asked for (a prefix, or a story merged into this one).")
     title: str | None
+    title_derived: bool = Field(False, description="the title was made from the lead: the outlet gave none")
     first_seen: str | None
     last_seen: str | None
     n_articles: int
@@ -146,6 +148,7 @@ class StoryRecord(Open):
 # -- articles and entities ----------------------------------------------------
 
 class ArticleAnalysis(Open):
+    who: list[dict[str, Any]] = Field([], description="people and organisations, the most central first")
     entities: list[dict[str, Any]] = []
     mentions: list[dict[str, Any]] = []
     timexes: list[dict[str, Any]] = []
@@ -156,6 +159,7 @@ class ArticleAnalysis(Open):
 class ArticleRecord(Open):
     id: str
     title: str | None
+    title_derived: bool = Field(False, description="the title was made from the lead: the outlet gave none")
     text: str
     url: str | None
     urls: list[str] = []

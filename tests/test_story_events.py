@@ -1,0 +1,210 @@
+"""Events that happened, once; reporting acts and background; who is central (issue 12).
+
+Article level (``analyze.events``): sentences written for these tests.
+Story level (``analyze.story``): events and entities built by hand, no parse.
+"""
+
+import pytest
+
+from newsfuse.analyze.article import BACKGROUND_DAYS, _dated_background
+from newsfuse.analyze.events import find_events
+from newsfuse.analyze.nlp import load_nlp
+from newsfuse.analyze.story import combine
+from newsfuse.records import Analysis, Entity, Event, Mention, Span
+
+
+def events_of(text):
+    return find_events(load_nlp()(text))
+
+
+def kinds(text):
+    return [(e.type, e.source_names, e.target_names, e.background) for e in events_of(text)]
+
+
+# -- reporting acts are not events ---------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The streets stood largely empty as AFP journalists visited on Wednesday.",
+    "Residents told AFP of their pride in hosting the summit.",
+    "The minister met with reporters after the session.",
+    "A Reuters correspondent toured the damaged district on Monday.",
+])
+def test_the_press_gathering_news_is_not_an_event(text):
+    assert not [e for e in events_of(text) if e.type == "CONSULT"], kinds(text)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Police arrested two journalists in Minsk on Friday.", "COERCE"),
+    ("The mayor told reporters that the two leaders would meet in Geneva.", "CONSULT"),
+    ("The foreign minister visited Kyiv on Tuesday.", "CONSULT"),
+])
+def test_news_about_or_told_to_the_press_still_counts(text, kind):
+    assert kind in [e.type for e in events_of(text)], kinds(text)
+
+
+def test_telling_a_named_counterpart_is_a_consult_between_the_two():
+    events = events_of("Chinese President Xi Jinping told his Russian counterpart Vladimir Putin on Thursday "
+                       "that Beijing was willing to work with Moscow.")
+    consult = [e for e in events if e.type == "CONSULT"]
+    assert len(consult) == 1 and consult[0].source_names == ["Xi Jinping"]
+    assert "Vladimir Putin" in consult[0].target_names[0]
+    assert "COOPERATE" in [e.type for e in events]  # what was said stays an event of its own
+
+
+def test_a_dateline_place_is_not_the_subject():
+    events = events_of("GENEVA, Switzerland — French President Emmanuel Macron told German Chancellor Olaf Scholz "
+                       "on Monday that France would send more aid.")
+    consult = next(e for e in events if e.type == "CONSULT")
+    assert "Macron" in consult.sources[0].text
+
+
+# -- background ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The last time the two presidents met, in Vienna, they agreed to talk again.",
+    "The two leaders last met in Beijing in early February.",
+    "Though India and Pakistan have in the past been rivals and have fought wars, they now trade freely.",
+    "In the past, the two armies fought over the border.",
+    "The generals had met secretly before the coup.",
+    "The company previously sued the regulator over the fine.",
+])
+def test_a_recalled_event_is_background(text):
+    events = events_of(text)
+    assert events and all(e.background for e in events), kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "The ministry said in a statement that troops had withdrawn from the town.",  # told in the past tense
+    "The two presidents met in Vienna on Thursday.",
+    "Rebels shelled the northern districts overnight.",
+])
+def test_the_news_is_not_background(text):
+    events = events_of(text)
+    assert events and not any(e.background for e in events), kinds(text)
+
+
+def _dated(date, mode=None):
+    event = Event("CONSULT", Span(0, 3, "met"), Span(0, 10, "They met."), date=date, mode=mode)
+    return _dated_background(event, "2022-09-15").background
+
+
+def test_an_event_dated_well_before_publication_is_background():
+    assert _dated("2022-02-24") and _dated("2022-02") and _dated("2019")
+    assert not _dated("2022-09-14") and not _dated("2022-W37") and not _dated("2022") and not _dated(None)
+    assert not _dated("2019", mode="planned")  # a planned event's past date belongs to something else
+    assert _dated("2022-09-07") == (8 > BACKGROUND_DAYS)
+
+
+# -- one record per real event ----------------------------------------------------
+
+XI, PUTIN, MODI = (Entity("person:xi jinping", "Xi Jinping", "person", ["Xi"]),
+                   Entity("person:vladimir putin", "Vladimir Putin", "person", ["Putin"]),
+                   Entity("person:narendra modi", "Narendra Modi", "person", ["Modi"]))
+SAMARKAND = Entity("city:1", "Samarkand", "city", [], "UZ")
+TASHKENT = Entity("city:2", "Tashkent", "city", [], "UZ")
+UZBEKISTAN = Entity("country:UZ", "Uzbekistan", "country", [], "UZ")
+BEIJING = Entity("city:3", "Beijing", "city", [], "CN")
+
+
+def event(kind, sources, targets=(), *, place=None, date=None, mode=None, background=False, at=0):
+    return Event(kind, Span(at, at + 3, "met"), Span(at, at + 20, f"sentence at {at}"), [], [],
+                 list(sources), list(targets), mode, place, date, background)
+
+
+def analysis(article, *events, entities=(XI, PUTIN, MODI, SAMARKAND, TASHKENT, UZBEKISTAN, BEIJING)):
+    return Analysis(article, entities=[Entity(e.key, e.name, e.type, list(e.aliases), e.country, mentions=1)
+                                       for e in entities], events=list(events))
+
+
+def story_events(*analyses):
+    return combine(list(analyses))["events"]
+
+
+def test_one_meeting_reported_by_two_outlets_is_one_event_with_both():
+    a = analysis("a", event("CONSULT", ["Xi Jinping", "Vladimir Putin"], place="Samarkand, Uzbekistan",
+                            date="2022-09-15"))
+    b = analysis("b", event("CONSULT", ["Xi"], ["Putin"], place="Uzbekistan", date="2022-09"))
+    (merged,) = story_events(a, b)
+    assert {e["article"] for e in merged["evidence"]} == {"a", "b"}
+    assert merged["date"] == "2022-09-15" and merged["place"] == "Samarkand, Uzbekistan"
+
+
+def test_an_announced_meeting_and_the_meeting_are_one_but_a_denied_one_is_not():
+    a = analysis("a", event("CONSULT", ["Xi Jinping", "Vladimir Putin"], date="2022-09-15", mode="planned"))
+    b = analysis("b", event("CONSULT", ["Vladimir Putin", "Xi Jinping"], date="2022-09-15"),
+                 event("CONSULT", ["Vladimir Putin", "Xi Jinping"], date="2022-09-15", mode="negated", at=50))
+    events = story_events(a, b)
+    assert len(events) == 2 and len(events[0]["evidence"]) == 2
+
+
+@pytest.mark.parametrize("other", [
+    event("CONSULT", ["Xi Jinping", "Vladimir Putin"], place="Samarkand, Uzbekistan", date="2022-02-04"),
+    event("CONSULT", ["Xi Jinping", "Vladimir Putin"], place="Beijing, China", date="2022-09-15"),
+    event("CONSULT", ["Xi Jinping", "Vladimir Putin"], place="Tashkent, Uzbekistan", date="2022-09-15"),
+    event("CONSULT", ["Xi Jinping", "Vladimir Putin", "Narendra Modi"], date="2022-09-15"),
+    event("AGREE", ["Xi Jinping", "Vladimir Putin"], date="2022-09-15"),
+    event("CONSULT", ["Narendra Modi"], date="2022-09-15"),
+    event("CONSULT", ["Xi Jinping", "Vladimir Putin"], date="2022-09-15", background=True),
+])
+def test_a_different_date_place_party_type_or_a_recalled_event_stays_apart(other):
+    a = analysis("a", event("CONSULT", ["Xi Jinping", "Vladimir Putin"], place="Samarkand, Uzbekistan",
+                            date="2022-09-15"))
+    assert len(story_events(a, analysis("b", other))) == 2
+
+
+def test_directed_events_need_their_actors_to_agree_in_each_role_given():
+    a = analysis("a", event("SANCTION", ["Vladimir Putin"], ["Narendra Modi"], date="2022-09-15"))
+    same = analysis("b", event("SANCTION", ["Putin"], [], date="2022-09-15"))  # the target not given
+    reversed_ = analysis("c", event("SANCTION", ["Narendra Modi"], ["Vladimir Putin"], date="2022-09-15"))
+    assert [len(e["evidence"]) for e in story_events(a, same, reversed_)] == [2, 1]
+
+
+def test_reports_merge_only_on_a_shared_date_place_or_the_same_two_actors():
+    a = analysis("a", event("CONSULT", ["Xi Jinping"], place="Central Asia", date="2022-09-14"))
+    maybe = analysis("b", event("CONSULT", ["Xi"], mode="possible"))  # "who Xi might meet": no date, no place
+    assert len(story_events(a, maybe)) == 2
+    pair = analysis("c", event("CONSULT", ["Xi Jinping", "Vladimir Putin"], background=True))
+    dated = analysis("d", event("CONSULT", ["Putin", "Xi"], place="Beijing, China", date="2022-02", background=True))
+    assert len(story_events(pair, dated)) == 1
+
+
+def test_background_events_come_last_and_do_not_date_the_story():
+    a = analysis("a", event("CONSULT", ["Xi Jinping", "Vladimir Putin"], date="2022-02-24", background=True),
+                 event("CONSULT", ["Xi Jinping", "Vladimir Putin"], date="2022-09-15", at=40))
+    combined = combine([a])
+    assert [e["background"] for e in combined["events"]] == [False, True]
+    assert combined["when"]["date"] == "2022-09-15"
+
+
+# -- who --------------------------------------------------------------------------
+
+def test_who_is_people_and_organisations_ranked_by_centrality_never_a_nationality():
+    entities = [XI, PUTIN, MODI, Entity("group:communist", "Communist", "group"),
+                Entity("org:russians", "Russians", "org"), Entity("org:afp", "AFP", "org"),
+                Entity("org:sco", "SCO", "org")]
+    lead = [Mention(0, 2, "Xi", "PERSON", XI.key), Mention(10, 15, "Putin", "PERSON", PUTIN.key)]
+    rest = [Mention(300 + i, 304 + i, "Modi", "PERSON", MODI.key) for i in range(0, 50, 10)]
+    rest += [Mention(400, 409, "Communist", "NORP", "group:communist"),
+             Mention(420, 428, "Russians", "NORP", "org:russians"),
+             Mention(430, 433, "AFP", "ORG", "org:afp"), Mention(440, 443, "SCO", "ORG", "org:sco")]
+    a = Analysis("a", entities=[Entity(e.key, e.name, e.type, list(e.aliases), mentions=1) for e in entities],
+                 mentions=lead + rest, events=[event("CONSULT", ["Xi Jinping", "Vladimir Putin"], date="2022-09-15")])
+    b = Analysis("b", entities=[Entity(XI.key, XI.name, "person", mentions=1)],
+                 mentions=[Mention(0, 2, "Xi", "PERSON", XI.key)])
+    who = combine([a, b], leads={"a": 100, "b": 100})["who"]
+    names = [w["name"] for w in who]
+    assert names[:2] == ["Xi Jinping", "Vladimir Putin"]  # named in the leads and meeting, though Modi is named more
+    assert set(names) == {"Xi Jinping", "Vladimir Putin", "Narendra Modi", "SCO"}
+    assert who[0]["centrality"] > who[1]["centrality"] > who[-1]["centrality"]
+
+
+def test_an_articles_who_is_ranked_the_same_way():
+    from newsfuse.query import _article_who
+
+    entities = [Entity(XI.key, XI.name, "person", mentions=1), Entity(MODI.key, MODI.name, "person", mentions=3),
+                Entity("group:central asian", "Central Asian", "group", mentions=2)]
+    mentions = [Mention(0, 2, "Xi", "PERSON", XI.key), Mention(200, 204, "Central Asian", "NORP", "group:central asian")]
+    mentions += [Mention(300 + i, 304 + i, "Modi", "PERSON", MODI.key) for i in range(0, 30, 10)]
+    a = Analysis("a", entities=entities, mentions=mentions)
+    who = _article_who(a.as_dict(), {"id": "a", "sentences": [[0, 100], [101, 400]]})
+    assert [w["name"] for w in who] == ["Xi Jinping", "Narendra Modi"]  # Xi leads the article
