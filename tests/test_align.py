@@ -77,8 +77,12 @@ def test_seed_story_has_no_conflicts(seed_facts):
 
 def test_seed_claims_keep_evidence_and_attribution(seed_facts):
     claims = [c for f in seed_facts for c in f.claims]
+    # One seed credits AFP in its text ("AFP journalists"); the other names no outlet,
+    # so its article stands for itself. A quoted speaker is never the outlet.
+    outlets = {c.article_id: c.outlet for c in claims}
+    assert sorted(o == a for a, o in outlets.items()) == [False, True] and "AFP" in outlets.values()
     for claim in claims:
-        assert claim.span.text.strip() and claim.outlet == claim.article_id  # no source: its own outlet
+        assert claim.span.text.strip() and claim.outlet == outlets[claim.article_id]
     companies = next(c for c in claims if "80 large Russian companies" in c.span.text)
     assert companies.attributed and companies.speaker == "Vladimir Putin"
     assert [q.value for q in companies.numbers] == [80] and companies.numbers[0].slot == "company"
