@@ -159,8 +159,10 @@ def _people(raws: list[_Raw]) -> dict[int, Entity]:
 
 def _full_names(texts: list[str]) -> list[tuple[str, ...]]:
     """Distinct multi-word names, longest first, without those contained in
-    a longer one ("Tayyip Erdogan" in "Recep Tayyip Erdogan")."""
-    names = sorted({tuple(_name_words(t)) for t in texts if len(_name_words(t)) > 1}, key=len, reverse=True)
+    a longer one ("Tayyip Erdogan" in "Recep Tayyip Erdogan"). Ties of length
+    in alphabetical order: a set's order changes with each process's string
+    hashing, and a batch job analyses in many processes."""
+    names = sorted({tuple(_name_words(t)) for t in texts if len(_name_words(t)) > 1}, key=lambda n: (-len(n), n))
     kept: list[tuple[str, ...]] = []
     for name in names:
         if not any(_fits(list(name), longer) for longer in kept):
