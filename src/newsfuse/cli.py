@@ -112,7 +112,8 @@ class _Bar:
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         if stage not in self.tasks:
             label = {"read": "reading", "cluster": "clustering", "analyze": "analysing",
-                     "records": "records", "claims": "claims"}.get(stage, stage)
+                     "records": "records", "claims": "claims",
+                     "process": "processing", "assign": "assigning"}.get(stage, stage)
             self.tasks[stage] = self.progress.add_task(label, total=total)
         self.progress.update(self.tasks[stage], completed=done, total=total)
 
@@ -435,6 +436,39 @@ def export(
         written = export_tables(store, output, fmt=fmt, tables=tables)
     for table, rows in written.items():
         err.print(_plain(f"wrote {output / f'{table}.{fmt}'}: {rows:,} rows"))
+
+
+@app.command()
+def batch(
+    inputs: list[str] = typer.Argument(..., help="Files and directories (recursive): .txt, .html, .jsonl, WARC, "
+                                                 "optionally .gz."),
+    output: Path = typer.Option(..., "--out", help="Folder for the Parquet tables (and the job's manifest, "
+                                                "OUT/_batch: run the same command again to resume)."),
+    master: Optional[str] = typer.Option(None, "--master", help="Spark master: local[2], spark://host:7077, yarn "
+                                                                "[default: spark-submit's, else local[2]]."),
+    db: Optional[str] = typer.Option(None, "--db", help="Also load the result into this empty database (SQLite "
+                                                        "file or postgresql:// URL) for `newsfuse serve`."),
+    as_json: bool = typer.Option(False, "--json", help="Print the job's report as JSON."),
+) -> None:
+    """Run newsfuse on Apache Spark (pip install 'newsfuse[spark]'): the per-article stages and the story
+    records in parallel, story assignment on the driver; Parquet tables (as `newsfuse export`) in --out."""
+    from .batch import run_batch
+
+    with _progress() as bar:
+        report = run_batch(inputs, output, master=master, db=db, progress=_Bar(bar))
+    _print_batch(report, as_json)
+
+
+def _print_batch(report: dict, as_json: bool) -> None:
+    _print_report(report, as_json)
+    if as_json:
+        return
+    reused = f" ({report['tasks_reused']} committed earlier)" if report["tasks_reused"] else ""
+    out.print(f"tasks {report['tasks']}{reused}; seconds: " +
+              ", ".join(f"{k} {v:.1f}" for k, v in report["seconds"].items()), markup=False)
+    for file, counts in report["files"].items():
+        if counts["skipped"]:
+            out.print(_plain(f"  {file}: {counts['items']:,} items read, {counts['skipped']:,} skipped"))
 
 
 @app.command()

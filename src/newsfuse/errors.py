@@ -1,7 +1,8 @@
 """One exception tree for newsfuse.
 
 Every error carries a stable ``code`` (``NF1xx`` input, ``NF2xx`` store,
-``NF3xx`` models, ``NF4xx`` configuration, ``NF5xx`` evaluation, ``NF6xx`` access) and a ``hint``
+``NF3xx`` models, ``NF4xx`` configuration, ``NF5xx`` evaluation, ``NF6xx`` access, ``NF7xx`` batch on
+Spark) and a ``hint``
 that says how to fix the problem. Foreign exceptions are mapped to these at
 the boundary with ``raise ... from``.
 """
@@ -92,6 +93,13 @@ class AuthError(NewsfuseError):
         super().__init__(message, hint=hint, code=code)
         if self.code == "NF602":  # the request is fine, the server takes no writes: forbidden, not unauthorised
             self.http_status = 403
+
+
+class BatchError(NewsfuseError):
+    """A batch job on Spark cannot run: pyspark missing (NF701), Spark does not
+    start (NF702), a job failed (NF703), an unusable output folder (NF704)."""
+
+    code = "NF700"
 
 
 class TooLargeError(InputError):

@@ -52,6 +52,29 @@ class _Pending:
     article: Article
     external_id: str | None
     extra_urls: list[str] = field(default_factory=list)  # the same content seen again in this run
+    signature: object = None  # its MinHash signature when already computed (batch: in the executors)
+
+
+# What cleaning one read item gives: the Article or a Skipped saying why, and the meta ingest keeps of it.
+Cleaned = tuple  # (Article | Skipped, dict)
+KEPT_META = ("id", "redirected_from")
+
+
+def cleaned(item: RawItem | Skipped, options: Options = Options()) -> Cleaned:
+    """One read item cleaned (the first stage of ingest and of each batch task)."""
+    if isinstance(item, Skipped):
+        return item, {}
+    return cleaned_or_skipped(item, options), {k: item.meta[k] for k in KEPT_META if k in item.meta}
+
+
+def cleaned_or_skipped(item: RawItem, options: Options = Options()) -> Article | Skipped:
+    """The item as an Article, or a Skipped with the reason."""
+    try:
+        return to_article(item, options)
+    except InputError as exc:
+        return Skipped(item.origin, exc.reason, exc.code)
+    except Exception as exc:  # a cleaning bug on one odd input must not stop the run
+        return _failed(item.origin, "cleaning", exc)
 
 
 def prepare(items: Iterable[RawItem | Skipped], store: Store, report: IngestReport,
@@ -65,11 +88,17 @@ def prepare(items: Iterable[RawItem | Skipped], store: Store, report: IngestRepo
     in. Only a window is held in memory, so any number of items streams
     through; ids seen earlier in the run are remembered (a few bytes each).
     """
+    return prepare_cleaned((cleaned(item, options) for item in items), store, report, options, progress, order)
+
+
+def prepare_cleaned(entries: Iterable[Cleaned], store: Store, report: IngestReport, options: Options = Options(),
+                    progress: Progress = _no_progress, order: str = "time") -> Iterator[list[_Pending]]:
+    """``prepare`` over items already cleaned (``cleaned``): batch cleans them in its tasks."""
     window: dict[str, _Pending] = {}
     seen: set[str] = set()  # articles of earlier windows, perhaps not stored yet
-    for done, item in enumerate(items, start=1):
+    for done, entry in enumerate(entries, start=1):
         progress("read", done, None)
-        new = _new_article(item, store, report, options, window, seen)
+        new = _new_article(entry, store, report, options, window, seen)
         if new is not None:
             window[new.article.id] = new
         if len(window) >= options.order_window:
@@ -80,40 +109,28 @@ def prepare(items: Iterable[RawItem | Skipped], store: Store, report: IngestRepo
         yield _ordered(window, order)
 
 
-def _new_article(item: RawItem | Skipped, store: Store, report: IngestReport, options: Options,
+def _new_article(entry: Cleaned, store: Store, report: IngestReport, options: Options,
                  window: dict[str, _Pending], seen: set[str]) -> _Pending | None:
-    """The item as a new article to store, or None (skipped or a duplicate, in the report)."""
-    if isinstance(item, Skipped):
-        report.skip(item)
+    """The cleaned item as a new article to store, or None (skipped or a duplicate, in the report)."""
+    article, meta = entry[0], entry[1]
+    if isinstance(article, Skipped):
+        report.skip(article)
         return None
-    article = _cleaned(item, options, report)
-    if article is None:
-        return None
-    if item.meta.get("id") is not None:
-        report.external_ids[str(item.meta["id"])] = article.id
+    if meta.get("id") is not None:
+        report.external_ids[str(meta["id"])] = article.id
     if article.id in window or article.id in seen or store.has_article(article.id):
         report.duplicates += 1
         _remember_url(store, window, seen, article)
         return None
-    first_asked = item.meta.get("redirected_from")  # a fetched page: the URL asked for, before redirects
-    return _Pending(article, _text_or_none(item.meta.get("id")), [first_asked] if first_asked else [])
+    first_asked = meta.get("redirected_from")  # a fetched page: the URL asked for, before redirects
+    signature = entry[2] if len(entry) > 2 else None
+    return _Pending(article, _text_or_none(meta.get("id")), [first_asked] if first_asked else [], signature)
 
 
 def _ordered(window: dict[str, _Pending], order: str) -> list[_Pending]:
     if order == "arrival":
         return list(window.values())
     return sorted(window.values(), key=lambda p: (p.article.published is None, p.article.published or ""))
-
-
-def _cleaned(item: RawItem, options: Options, report: IngestReport) -> Article | None:
-    """The item as an Article, or None with the reason in the report."""
-    try:
-        return to_article(item, options)
-    except InputError as exc:
-        report.skip(Skipped(item.origin, exc.reason, exc.code))
-    except Exception as exc:  # a cleaning bug on one odd input must not stop the run
-        report.skip(_failed(item.origin, "cleaning", exc))
-    return None
 
 
 def _failed(origin: str, stage: str, exc: Exception) -> Skipped:
@@ -198,8 +215,7 @@ def ingest(items: Iterable[RawItem | Skipped], store: Store, *, options: Options
 def _store_and_cluster(windows, n_hint, store, report, options, cluster_options, embedders, progress) -> None:
     index = open_story_index(store, cluster_options, embedders[0].dim)
     seconds = {"embed": 0.0, "analyze": 0.0, "records": 0.0}
-    batches = (w[start:start + options.batch_size] for w in windows for start in range(0, len(w), options.batch_size))
-    analysed = _with_processed(batches, n_hint, options)
+    analysed = _with_processed(batches_of(windows, options.batch_size), n_hint, options)
     cache, done = AlignmentCache(), 0
     loading = _load_in_background(embedders[0])  # while the analysis workers start and load theirs
     with closing(analysed):
@@ -208,6 +224,11 @@ def _store_and_cluster(windows, n_hint, store, report, options, cluster_options,
             progress("cluster", done, n_hint)
     save_story_index(store, index)
     report.seconds.update({key: round(value, 3) for key, value in seconds.items() if value})
+
+
+def batches_of(windows: Iterable[list], size: int) -> Iterator[list]:
+    """The windows cut into batches of at most ``size`` (a batch is one transaction)."""
+    return (w[start:start + size] for w in windows for start in range(0, len(w), size))
 
 
 def _with_processed(batches: Iterator[list[_Pending]], n_hint: int | None, options: Options):
@@ -230,22 +251,27 @@ def _with_processed(batches: Iterator[list[_Pending]], n_hint: int | None, optio
 
 def _store_batch(batch, processed, store, index, report, options, embedders, seconds, cache, loading) -> int:
     """Embed, cluster and store one batch (one transaction); then update its stories' records."""
-    articles = [p.article for p in batch]
     loading.join()  # the model is loaded (or its error is ready to be raised by the encode below)
-    features = _timed(seconds, "embed", _features, batch, embedders, options, report)
-    with store.transaction():
-        stored = {item.article.id for item, feature in zip(batch, features)
-                  if feature is not None and _add_isolated(item, feature, store, index, report, options,
-                                                           embedders[0].name)}
-        _put_processed(store, [p for p in processed if p.article_id in stored], report)
-        save_batch_state(store, index)
-        store.mark_pending({store.story_of_article(a.id) for a in articles})
+    features = _timed(seconds, "embed", batch_features, [p.article for p in batch], embedders, options, report)
+    store_batch(batch, features, processed, store, index, report, options, embedders[0].name)
     if options.analyze and options.story_records:
         _timed(seconds, "records", build_pending, store, cache=cache, report=report)
     return len(batch)
 
 
-def _features(batch: list[_Pending], embedders, options: Options, report: IngestReport) -> list:
+def store_batch(batch: list[_Pending], features: list, processed: list, store: Store, index: StoryIndex,
+                report: IngestReport, options: Options, model: str) -> None:
+    """Deduplicate, cluster and store one batch with its features and processed
+    articles, in one transaction; its stories are marked for their records."""
+    with store.transaction():
+        stored = {item.article.id for item, feature in zip(batch, features)
+                  if feature is not None and _add_isolated(item, feature, store, index, report, options, model)}
+        _put_processed(store, [p for p in processed if p.article_id in stored], report)
+        save_batch_state(store, index)
+        store.mark_pending({store.story_of_article(p.article.id) for p in batch})
+
+
+def batch_features(articles: list[Article], embedders, options: Options, report: IngestReport) -> list:
     """Each article's features, None for one that could not be encoded (skipped, in the report)."""
     from .errors import ModelError
 
@@ -253,18 +279,18 @@ def _features(batch: list[_Pending], embedders, options: Options, report: Ingest
         return article_features(articles, embedders[0], body_embedder=embedders[1],
                                 window_words=options.embed_window_words, max_windows=options.embed_max_windows)
     try:
-        return encode([p.article for p in batch])
+        return encode(articles)
     except ModelError:  # no model: no article can be encoded
         raise
     except Exception:  # find the article it failed on, encode the others
-        return [_one_feature(p, encode, report) for p in batch]
+        return [_one_feature(a, encode, report) for a in articles]
 
 
-def _one_feature(item: _Pending, encode, report: IngestReport):
+def _one_feature(article: Article, encode, report: IngestReport):
     try:
-        return encode([item.article])[0]
+        return encode([article])[0]
     except Exception as exc:
-        report.skip(_failed(item.article.origin, "embedding", exc))
+        report.skip(_failed(article.origin, "embedding", exc))
         return None
 
 
@@ -488,7 +514,7 @@ def stored_article(row: dict) -> Article:
 def _add_article(item: _Pending, feature: ArticleFeatures, store: Store, index: StoryIndex,
                  report: IngestReport, options: Options, model: str) -> None:
     article = item.article
-    sig = dedup.signature(article.text, options)
+    sig = item.signature if item.signature is not None else dedup.signature(article.text, options)
     buckets = dedup.band_buckets(sig, options)
     original = dedup.best_near_duplicate(sig, store.minhash_candidates(buckets), options)
     store.insert_article(article, external_id=item.external_id, near_dup_of=original)

@@ -20,6 +20,7 @@ import hashlib
 import heapq
 import json
 from collections import Counter, OrderedDict
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -96,12 +97,14 @@ class _Growing:
             self.dirty = (self.dirty | changed) - removed
             self.gone |= removed
 
-    def save(self, store: Store, story_id: str) -> None:
-        """Write the facts the store has not seen (all of them after a build)."""
+    def unsaved(self) -> tuple[dict[int, str], set[int], bool]:
+        """The facts the store has not seen (all of them after a build), those
+        merged away, and whether they replace all; they count as saved now."""
         ids = self.alignment.facts_by_id if self.dirty is None else self.dirty
         facts = {f: _stored_fact(self.alignment.fact(f), self.alignment) for f in ids}
-        store.put_story_facts(story_id, facts, self.gone, replace_all=self.dirty is None)
+        changes = (facts, self.gone, self.dirty is None)
         self.dirty, self.gone = set(), set()
+        return changes
 
     def _note(self, articles: list[ArticleClaims]) -> None:
         from .summary import LEAD_SENTENCES
@@ -129,6 +132,17 @@ class _Growing:
         self.timeline.pop(fact_id, None)
 
 
+@dataclass
+class BuiltRecord:
+    """A record ready to store: what it was built from (hashed), its JSON and its facts' changes."""
+
+    source_key: str
+    data: str
+    facts: dict[int, str]
+    gone: set[int]
+    replace_all: bool
+
+
 def update_story_record(store: Store, story_id: str, *, cache: AlignmentCache | None = None,
                         redo: bool = False, copy_containment: float = 0.5) -> None:
     """Bring one live story's record up to date (inside the caller's transaction)."""
@@ -138,14 +152,34 @@ def update_story_record(store: Store, story_id: str, *, cache: AlignmentCache | 
     growing = growing or _Growing(StoryAlignment(copy_containment=copy_containment))
     if cache is not None:
         cache.items.pop(story_id, None)  # a failure below leaves no half-grown alignment behind
-    with _blas_threads(1):  # small matrix products: thread hand-offs cost more than they save
-        for article in _article_claims(store, keys[done:]):
-            growing.add(article)
-        data = _record_data(growing, built_from)
-    store.put_story_record_json(story_id, RECORD_VERSION, _hashed(built_from), data)
-    growing.save(store, story_id)
+    save_built_record(store, story_id, _grown(growing, _article_claims(store, keys[done:]), built_from))
     if cache is not None:
         cache.put(story_id, built_from, growing)
+
+
+def story_inputs(store: Store, story_id: str) -> tuple[list[dict], list[ArticleClaims]]:
+    """What building a story's record from scratch reads: its article keys and their claims."""
+    keys = store.story_article_keys(story_id)
+    return keys, _article_claims(store, keys)
+
+
+def built_record(keys: list[dict], articles: list[ArticleClaims], copy_containment: float = 0.5) -> BuiltRecord:
+    """A story's record built from scratch out of ``story_inputs`` (pure: no store; a batch task runs it)."""
+    return _grown(_Growing(StoryAlignment(copy_containment=copy_containment)), articles, _key_rows(keys))
+
+
+def save_built_record(store: Store, story_id: str, built: BuiltRecord) -> None:
+    """Store a built record (inside the caller's transaction)."""
+    store.put_story_record_json(story_id, RECORD_VERSION, built.source_key, built.data)
+    store.put_story_facts(story_id, built.facts, built.gone, replace_all=built.replace_all)
+
+
+def _grown(growing: _Growing, articles: list[ArticleClaims], built_from: list) -> BuiltRecord:
+    with _blas_threads(1):  # small matrix products: thread hand-offs cost more than they save
+        for article in articles:
+            growing.add(article)
+        data = _record_data(growing, built_from)
+    return BuiltRecord(_hashed(built_from), data, *growing.unsaved())
 
 
 def _blas_threads(limit: int):
