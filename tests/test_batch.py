@@ -175,7 +175,7 @@ def test_the_bundled_example_gives_parquet_and_a_store_the_server_shows(tmp_path
     assert found["articles"].num_rows == 2 and found["stories"].num_rows == 1 and found["claims"].num_rows > 10
     assert found["stories"].column("record_state").to_pylist() == ["current"]
     stories = TestClient(create_app(str(tmp_path / "b.db"))).get("/api/stories").json()
-    assert [s["n_articles"] for s in stories["stories"]] == [2]
+    assert [s["n_articles"] for s in stories["items"]] == [2]
 
 
 def news_page(article: dict) -> bytes:

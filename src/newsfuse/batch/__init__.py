@@ -29,6 +29,7 @@ import os
 import sys
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import asdict
 from functools import partial
 from pathlib import Path
@@ -92,7 +93,7 @@ def run_batch(inputs: list[str], out: str | Path, *, master: str | None = None, 
     job = _Job(manifest, job_key(keys), master, progress)
     try:
         seconds = _process(job, tasks, keys, options)
-        results = [manifest.load(k) for k in keys]
+        results = TaskResults(manifest, tasks, keys)
         report = _assign_and_build(job, results, unlisted, options, cluster_options, seconds)
         _output(job, out, db, seconds)
     finally:
@@ -248,6 +249,46 @@ def _timed(seconds: dict, key: str, function, *args):
     return result
 
 
+class TaskResults:
+    """The committed task results, read from the manifest as the driver needs
+    them, so that its memory holds a window of articles and a few tasks'
+    results, not the job's (about 100 KB an article: analyses, vectors)."""
+
+    def __init__(self, manifest: Manifest, tasks: list[Task], keys: list[str], cached: int = 64):
+        self.manifest, self.cached = manifest, cached
+        self.by_file: dict[int, list[str]] = {}
+        for task, key in zip(tasks, keys):
+            self.by_file.setdefault(task.file_index, []).append(key)
+        self.where: dict[str, str] = {}  # article id -> key of the first task that computed it
+        self.loaded: OrderedDict = OrderedDict()
+        self.items: dict[str, int] = {}  # items read per file
+
+    def entries(self, report: IngestReport):
+        """Every item in ingest's reading order (by file, then by place in its file), with its signature."""
+        for index in sorted(self.by_file):
+            results = [self._load(k) for k in self.by_file[index]]
+            for key, result in zip(self.by_file[index], results):
+                for article_id in result.computed:
+                    self.where.setdefault(article_id, key)
+                for skipped in result.skipped:
+                    report.skip(skipped)
+            for _, item, meta in ordered_entries(results):
+                self.items[origin_file(item.origin)] = self.items.get(origin_file(item.origin), 0) + 1
+                yield item, meta, self.computed(item.id)[2] if isinstance(item, Article) else None
+
+    def computed(self, article_id: str) -> tuple:
+        """(Processed, ArticleFeatures, signature) of an article its entries have been read for."""
+        return self._load(self.where[article_id]).computed[article_id]
+
+    def _load(self, key: str):
+        if key not in self.loaded:
+            self.loaded[key] = self.manifest.load(key)
+            while len(self.loaded) > self.cached:
+                self.loaded.popitem(last=False)
+        self.loaded.move_to_end(key)
+        return self.loaded[key]
+
+
 def ordered_entries(results: list) -> list:
     """Every item of every task in ingest's reading order: by file, then by place in its file."""
     by_file: dict[int, list] = {}
@@ -256,25 +297,18 @@ def ordered_entries(results: list) -> list:
     return [entry for index in sorted(by_file) for entry in sorted(by_file[index], key=lambda e: e[0])]
 
 
-def _assign(store, results: list, report: IngestReport, options: Options, cluster_options: ClusterOptions,
+def _assign(store, results: TaskResults, report: IngestReport, options: Options, cluster_options: ClusterOptions,
             progress) -> None:
     """Ingest's dedup, assignment and storing, in ingest's order, over the computed features."""
     from ..embed import MiniLMEmbedder
     from ..pipeline import batches_of, prepare_cleaned, store_batch
     from ..store.story_index import open_story_index, save_story_index
 
-    computed: dict = {}
-    for result in results:
-        for skipped in result.skipped:
-            report.skip(skipped)
-        for article_id, triple in result.computed.items():
-            computed.setdefault(article_id, triple)  # the same text in two tasks: the first one's
-    entries = [(a, meta, computed[a.id][2] if isinstance(a, Article) else None)
-               for _, a, meta in ordered_entries(results)]
+    entries = results.entries(report)  # the same text in two tasks: the first one's results
     run_id, index, done = store.start_run(), open_story_index(store, cluster_options, MiniLMEmbedder.dim), 0
     for batch in batches_of(prepare_cleaned(entries, store, report, options), options.batch_size):
-        features = [computed[p.article.id][1] for p in batch]
-        processed = [computed[p.article.id][0] for p in batch]
+        features = [results.computed(p.article.id)[1] for p in batch]
+        processed = [results.computed(p.article.id)[0] for p in batch]
         store_batch(batch, features, processed, store, index, report, options, MiniLMEmbedder.name)
         done += len(batch)
         progress("assign", done, None)
@@ -282,14 +316,11 @@ def _assign(store, results: list, report: IngestReport, options: Options, cluste
     store.finish_run(run_id, report.as_dict())
 
 
-def _report_of_assigned(store, results: list, report: IngestReport) -> None:
+def _report_of_assigned(store, results: TaskResults, report: IngestReport) -> None:
     """The report of an assign stage finished by an earlier run of the job (the counts its run stored)."""
-    for _, article, _ in ordered_entries(results):
+    for article, _, _ in results.entries(report):
         if isinstance(article, Skipped):
             report.skip(article)
-    for result in results:
-        for skipped in result.skipped:
-            report.skip(skipped)
     runs = store.db.execute("SELECT report FROM ingest_runs ORDER BY id DESC LIMIT 1").fetchone()
     if runs and runs[0]:
         import json
@@ -356,7 +387,7 @@ def _output(job: _Job, out: str | Path, db: str | None, seconds: dict) -> None:
             job.manifest.finish_stage("db", f"{job.key} {db}")
 
 
-def _summary(report: IngestReport, results: list, tasks: list[Task], seconds: dict, job: _Job) -> dict:
+def _summary(report: IngestReport, results: TaskResults, tasks: list[Task], seconds: dict, job: _Job) -> dict:
     """The ingest report's fields, with the seconds per stage, the task counts and the items and skips per file."""
     summary = report.as_dict()
     summary.update(seconds={k: round(v, 3) for k, v in seconds.items()}, tasks=len(tasks), tasks_reused=job.reused,
@@ -364,14 +395,12 @@ def _summary(report: IngestReport, results: list, tasks: list[Task], seconds: di
     return summary
 
 
-def _per_file(results: list, tasks: list[Task], report: IngestReport) -> dict:
+def _per_file(results: TaskResults, tasks: list[Task], report: IngestReport) -> dict:
     from ..ingest.sources import origin_of
 
     files = {origin_of(t.path): {"items": 0, "skipped": 0} for t in tasks}
-    for result in results:
-        for _, item, _ in result.entries:
-            counts = files.setdefault(origin_file(item.origin), {"items": 0, "skipped": 0})
-            counts["items"] += 1
+    for file, count in results.items.items():
+        files.setdefault(file, {"items": 0, "skipped": 0})["items"] = count
     for file, count in report.skipped_by_file.items():
         files.setdefault(file, {"items": 0, "skipped": 0})["skipped"] = count
     return files
