@@ -117,7 +117,7 @@ def test_a_task_reads_cleans_analyses_and_encodes_like_ingest(tmp_path):
     processed, features, signature = result.computed[article.id]
     assert isinstance(article, Article) and processed.article_id == article.id and processed.claims
     assert features.article_id == article.id and features.title_vec.shape == (384,) and len(signature) > 0
-    assert set(result.seconds) == {"read_clean", "analyze", "embed", "dedup_keys"}
+    assert set(result.seconds) == {"read_clean", "analyze", "embed", "dedup_keys", "task_cpu"}
 
 
 # ---- fast: the CLI's errors ------------------------------------------------------------------
