@@ -41,10 +41,14 @@ are not held-out figures (docs/MEASUREMENTS.md).
    (ingest's MinHash links, and within the story a report holding at least
    ``copy_containment`` of a smaller report's 5-word shingles; each group's
    earliest report is the original) and articles of the same outlet; two or
-   more is corroborated. Two independent claims that are near paraphrases
-   once numbers and weekdays are masked (``FRAME_SCORE``) but disagree on a
-   slot (the count of the same noun, the calendar day, the city, the people)
-   are conflicting, or updated when the later report revises the earlier one.
+   more is corroborated.
+7. Disputes: every claim's figures are filed by slot as it is added
+   (``_index_slots``; quantities.py reads "at least 10 killed", "about 940
+   miles south of Tehran"). A slot is disputed once two articles give it
+   figures that cannot both be true (disagreement.py): conflicting, or
+   updated when the later report revises a tally up. Every fact with a
+   claim giving a disputed slot shows it, whatever its links: a figure
+   disputed across the story is disputed in each sentence that gives it.
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ import numpy as np
 from .claim_vectors import WINDOW_STRIDE, WINDOW_WORDS, ClaimVectors, encode_claims
 from .claims import Claim, Quantity, extract_claims
 from .dedup import shingle_hashes
+from .disagreement import claim_measures, comparable, compare, story_wide, worse
 
 __all__ = ["AlignedClaim", "ArticleClaims", "Claim", "SlotValue", "StoryAlignment", "align_claims",
            "article_claims", "claim_parts", "extract_claims", "WINDOW_STRIDE", "WINDOW_WORDS"]
@@ -83,6 +88,12 @@ MISMATCH_PENALTY = 0.3  # as large as the gap between a fact's match and a topic
 # Masked sentences this close say the same thing about the same slot; lower
 # and "Xi arrived on Wednesday" vs "Xi met Putin on Thursday" would clash.
 FRAME_SCORE = 0.85
+# A count of a plain noun ("six rifles") is one figure with another report's
+# count of it only when the two sentences are this close with numbers masked.
+COUNT_FRAME = 0.8
+# Two claims alignment joined as one fact need less: their link already says
+# they report one thing.
+FACT_COUNT_FRAME = 0.5
 # Story claims scored against each new claim. A fact restated by many outlets
 # needs only one of its claims among them to be joined; 32 covers every claim
 # of a small story and keeps a 200-article story's update to one matrix
@@ -112,6 +123,7 @@ class AlignedClaim:
     values: list[SlotValue] = field(default_factory=list)  # for conflicting/updated, earliest first
     score: float = 1.0
     pair: bool = False  # a second fact of a claim that is in another fact too
+    disputed: bool = False  # a claim of it gives a figure other reports contradict or revise
     # what the record derives from this fact (its summary sentence, its stored
     # form), kept until the fact changes: a grown story's untouched facts
     # are not derived again
@@ -188,6 +200,11 @@ class StoryAlignment:
         self._number: dict[tuple, int] = {}  # claim key -> claim number
         self._next_fact = 0
         self._removed: set[int] = set()
+        self._measures: list[dict] = []  # claim number -> its figures by (slot, scope)
+        self._slot_members: dict[tuple, list[int]] = {}  # (slot, scope) -> claims giving it
+        self._slot_sides: dict[tuple, list[int]] = {}  # the claims giving it comparable with another article's
+        self._slot_state: dict[tuple, str | None] = {}  # (slot, scope) -> None / updated / conflicting
+        self._disputes_changed: set[int] = set()  # claims whose slots changed state in this add
 
     # ---- growing ------------------------------------------------------------
 
@@ -201,6 +218,8 @@ class StoryAlignment:
         touched = set(self._link(new, self._scored(new, first)) if first else [])
         touched |= {self._new_fact([c]) for c in new if c not in self.home and c not in self.paired}
         touched |= self._update_copies(article)
+        touched |= self._facts_of(self._disputes_changed)
+        self._disputes_changed = set()
         changed = touched & self.facts_by_id.keys()
         for fact_id in changed:
             self._status[fact_id] = self._aligned(self.facts_by_id[fact_id])
@@ -218,6 +237,7 @@ class StoryAlignment:
             self._keys.append(_Keys.of(claim))
             for key in _lexical_keys(claim):
                 self._lexical.setdefault(key, []).append(start + index)
+            self._index_slots(start + index)
         self._whole.extend(article.vectors.whole)
         first_window = self._windows.extend(article.vectors.windows)
         self._window_start += (first_window + article.vectors.starts).tolist()
@@ -235,6 +255,41 @@ class StoryAlignment:
             else:
                 self.home[member] = fact_id
         return fact_id
+
+    def _index_slots(self, claim: int) -> None:
+        """File a claim's figures by slot; note the claims of any slot whose
+        dispute state it changes (their facts are rebuilt)."""
+        found = claim_measures(self.claims[claim])
+        self._measures.append(found)
+        article = self.owner[claim][0]
+        for key, figures in found.items():
+            members, sides = self._slot_members.setdefault(key, []), self._slot_sides.setdefault(key, [])
+            state = before = self._slot_state.get(key)
+            for other in members:
+                if self.owner[other][0] == article or not comparable(figures, self._measures[other][key]) or \
+                        not (story_wide(key[0]) or self._same_frame(claim, other)):
+                    continue
+                state = worse(state, compare(figures, self.claims[claim], self._measures[other][key],
+                                             self.claims[other]))
+                for side in (claim, other)[len(sides) and sides[-1] == claim:]:
+                    if side not in sides:
+                        sides.append(side)
+                        self._disputes_changed.add(side)
+            members.append(claim)
+            self._slot_state[key] = state
+            if state != before:
+                self._disputes_changed.update(sides)
+
+    def _same_frame(self, claim: int, other: int) -> bool:
+        """Whether two sentences say the same thing once numbers are masked:
+        what tells "six rifles were seized" and "14 rifles were seized" from
+        "five boats attacked" and "three boats were captured"."""
+        return float(self._masked(claim) @ self._masked(other)) >= COUNT_FRAME
+
+    def _facts_of(self, claims: set[int]) -> set[int]:
+        if not claims:
+            return set()
+        return {f for f, fact in self.facts_by_id.items() if not claims.isdisjoint(fact.members)}
 
     # ---- scoring --------------------------------------------------------------
 
@@ -407,22 +462,48 @@ class StoryAlignment:
         aligned = AlignedClaim(members, "corroborated" if len(outlets) > 1 else "single-source",
                                all(c.attributed for c in members), len(outlets), outlets,
                                _collapsed(members, self.roots), score=fact.score, pair=fact.pair)
-        if len(outlets) > 1:
-            self._mark_disagreement(aligned, fact.members)
+        self._mark_dispute(aligned, fact.members)
         return aligned
 
-    def _mark_disagreement(self, fact: AlignedClaim, numbers: list[int]) -> None:
+    def _mark_dispute(self, fact: AlignedClaim, numbers: list[int]) -> None:
+        """Status from the disputed slots its claims give: the worst, with
+        every claim that gives that slot as a side. A named slot (killed,
+        magnitude) is disputed across the story; a count of a plain noun
+        ("three boats") only among the fact's own claims, since the noun alone
+        does not say which count it is (boats attacking, boats captured)."""
+        disputes = self._story_disputes(numbers) + self._fact_disputes(numbers)
+        if not disputes:
+            return
+        state = "conflicting" if any(s == "conflicting" for s, _, _ in disputes) else "updated"
+        _, key, sides = next(d for d in disputes if d[0] == state)
+        fact.status, fact.disputed, fact.slot = state, True, key[0]
+        fact.values = sorted([SlotValue(", ".join(m.text for m in self._measures[n][key]), self.claims[n])
+                              for n in sides], key=lambda v: v.claim.published or "")
+
+    def _story_disputes(self, numbers: list[int]) -> list[tuple[str, tuple, list[int]]]:
+        """Disputed story-wide slots that most of the fact's claims give as a
+        side (a fact about something else that one sentence adds a toll to is
+        not the toll's fact; another quake's toll is no side)."""
+        found = []
+        for key in {k for n in numbers for k in self._measures[n] if self._slot_state.get(k)}:
+            sides = self._slot_sides[key]
+            if 2 * sum(n in sides for n in numbers) > len(numbers):
+                found.append((self._slot_state[key], key, sorted(sides)))
+        return found
+
+    def _fact_disputes(self, numbers: list[int]) -> list[tuple[str, tuple, list[int]]]:
+        """Counts of a plain noun that two of the fact's own claims (joined as
+        one fact by alignment) give differently."""
+        found = []
         for i, j in combinations(numbers, 2):
-            a, b = self.claims[i], self.claims[j]
-            if self.roots[a.article_id] == self.roots[b.article_id]:
+            if self.owner[i][0] == self.owner[j][0] or float(self._masked(i) @ self._masked(j)) < FACT_COUNT_FRAME:
                 continue
-            clash = _clash(a, b)
-            if clash and float(self._masked(i) @ self._masked(j)) >= FRAME_SCORE:
-                slot, value_a, value_b = clash
-                sides = sorted([SlotValue(value_a, a), SlotValue(value_b, b)], key=lambda v: v.claim.published or "")
-                updated = (a.published or "") != (b.published or "") and a.published and b.published
-                fact.status, fact.slot, fact.values = ("updated" if updated else "conflicting"), slot, sides
-                return
+            for key in self._measures[i].keys() & self._measures[j].keys():
+                state = None if story_wide(key[0]) else compare(
+                    self._measures[i][key], self.claims[i], self._measures[j][key], self.claims[j])
+                if state:
+                    found.append((state, key, [n for n in numbers if key in self._measures[n]]))
+        return found
 
     def _masked(self, claim: int) -> np.ndarray:
         article, index = self.owner[claim]

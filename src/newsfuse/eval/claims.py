@@ -13,7 +13,8 @@ state one fact and each fact's status. Two layouts:
 Scores: pair precision/recall/F1 (a predicted pair is right when the gold
 links the two sentences, required or optional; recall counts required pairs),
 per-sentence status accuracy (a sentence takes the strongest status of the
-facts it is in: conflicting > updated > corroborated > single-source),
+facts it is in or shown as a side of: conflicting > updated > corroborated >
+single-source),
 corroborated precision/recall, conflicting precision/recall, updated
 precision/recall, disagreement precision/recall (conflicting and updated
 together: a sentence the gold calls either, found as either) and attributed
@@ -138,9 +139,13 @@ def _pairs(fact, locate) -> set:
 
 
 def predicted_statuses(predicted: list, locate) -> dict[tuple, str]:
+    """Each located sentence's strongest status: of the facts it is in, and
+    of a conflict or update that shows it as one side (``values``), as the
+    claims table does."""
     status: dict[tuple, str] = {}
     for fact in predicted:
-        for claim in fact.claims:
+        sides = [v.claim for v in fact.values] if fact.status in ("conflicting", "updated") else []
+        for claim in fact.claims + sides:
             where = locate(claim)
             if where and STATUS_RANK[fact.status] >= STATUS_RANK.get(status.get(where, ""), -1):
                 status[where] = fact.status
