@@ -475,7 +475,9 @@ class StoryAlignment:
         if not disputes:
             return
         state = "conflicting" if any(s == "conflicting" for s, _, _ in disputes) else "updated"
-        _, key, sides = next(d for d in disputes if d[0] == state)
+        # the slot most of the fact's claims give (ties by name: the same whatever the order found)
+        _, key, sides = min((d for d in disputes if d[0] == state),
+                            key=lambda d: (-len(set(d[2]) & set(numbers)), d[1]))
         fact.status, fact.disputed, fact.slot = state, True, key[0]
         fact.values = sorted([SlotValue(", ".join(m.text for m in self._measures[n][key]), self.claims[n])
                               for n in sides], key=lambda v: v.claim.published or "")
@@ -485,7 +487,7 @@ class StoryAlignment:
         side (a fact about something else that one sentence adds a toll to is
         not the toll's fact; another quake's toll is no side)."""
         found = []
-        for key in {k for n in numbers for k in self._measures[n] if self._slot_state.get(k)}:
+        for key in sorted({k for n in numbers for k in self._measures[n] if self._slot_state.get(k)}):
             sides = self._slot_sides[key]
             if 2 * sum(n in sides for n in numbers) > len(numbers):
                 found.append((self._slot_state[key], key, sorted(sides)))
@@ -498,7 +500,7 @@ class StoryAlignment:
         for i, j in combinations(numbers, 2):
             if self.owner[i][0] == self.owner[j][0] or float(self._masked(i) @ self._masked(j)) < FACT_COUNT_FRAME:
                 continue
-            for key in self._measures[i].keys() & self._measures[j].keys():
+            for key in sorted(self._measures[i].keys() & self._measures[j].keys()):
                 state = None if story_wide(key[0]) else compare(
                     self._measures[i][key], self.claims[i], self._measures[j][key], self.claims[j])
                 if state:
