@@ -110,7 +110,12 @@ def measures(text: str) -> list[Measure]:
     scope = _scope(text)
     if _GENERIC.search(text):
         return []
+    top_of_range = -1
     for match in _NUMBER.finditer(text):
+        if match.start() <= top_of_range:  # "15" of "10 to 15" is the range's top, read with it
+            continue
+        upper = _upper(text[:match.start()], text[match.end():])
+        top_of_range = match.end() + upper.end() if upper else -1
         value = _value(match)
         if value is None or _is_year(match, value) or _MODEL.search(text[:match.start()]) or \
                 _not_a_count(text, match):
@@ -178,7 +183,8 @@ def _is_year(match: re.Match, value: float) -> bool:
 def _measure(text: str, match: re.Match, value: float, scope: str) -> tuple[Measure | None, bool]:
     before, after = text[:match.start()], text[match.end():]
     low, high = _interval(before, after, value)
-    slot, factor = _slot(before, after)
+    upper = _upper(before, after)
+    slot, factor = _slot(before, after[upper.end():] if upper else after)  # "10 to 15 people": read after 15
     if slot is None:
         return None, False
     part = bool(_PART_BEFORE.search(before) or _PART_AFTER.match(after) or _BREAKDOWN.match(after))
@@ -198,12 +204,16 @@ def _interval(before: str, after: str, value: float) -> tuple[float, float]:
             return make(value)
     if _AFTER_MORE.match(after):
         return value, math.inf
-    upper = re.match(r"^\s*(?:to|-|–)\s*(\d[\d,]*(?:\.\d+)?)\b", after)
-    if upper and re.search(r"\bbetween\s+$|\bfrom\s+$", tail, re.I) or upper:
-        top = float(upper.group(1).replace(",", ""))
-        if top > value:
-            return value, top
+    upper = _upper(before, after)
+    if upper and float(upper.group(1).replace(",", "")) > value:
+        return value, float(upper.group(1).replace(",", ""))
     return value, value
+
+
+def _upper(before: str, after: str) -> re.Match | None:
+    """The top of a range: "10 to 15", "10-15", "between 10 and 15"."""
+    joined = r"(?:to|-|–|and)" if re.search(r"\bbetween\s+$", before[-12:], re.I) else r"(?:to|-|–)"
+    return re.match(r"^\s*" + joined + r"\s*(\d[\d,]*(?:\.\d+)?)\b", after)
 
 
 def _slot(before: str, after: str) -> tuple[str | None, float]:
