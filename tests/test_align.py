@@ -5,7 +5,7 @@ scores against the hand-written seed gold (tests/data/seed_claims_gold.json)."""
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, shared_file
 
 from newsfuse.align import align_claims, article_claims, extract_claims
 from newsfuse.analyze.article import analyze_articles
@@ -107,7 +107,7 @@ def test_different_counts_on_the_same_day_conflict(static):
     b = article(BLAST.format(n=15) + " Shops near the market were closed on Tuesday as police searched the area.",
                 "Outlet B")
     fact = facts_saying(aligned([a, b], static), "killed")[0]
-    assert fact.status == "conflicting" and fact.slot == "number:people"
+    assert fact.status == "conflicting" and fact.slot == "killed"
     assert sorted(v.value for v in fact.values) == ["12", "15"]
     assert {v.claim.article_id for v in fact.values} == {a.id, b.id}
 
@@ -148,3 +148,40 @@ def test_reported_speech_is_attributed_to_its_speaker():
     said, stated = extract_claims(one, next(analyze_articles([one])))
     assert said.attributed and said.speaker == "Yuri Ushakov"
     assert not stated.attributed and stated.speaker is None
+
+
+def test_a_toll_disputed_across_the_story_shows_on_every_fact_giving_it(static):
+    """The third report's toll is in a sentence alignment may join to nothing
+    else; it is still one side of the dispute."""
+    a = article(BLAST.format(n=12) + " " + OTHER, "Outlet A")
+    b = article(BLAST.format(n=15) + " Shops near the market were closed on Tuesday.", "Outlet B")
+    c = article("Rescue workers searched the rubble through the night. At least 30 people died in the attack, "
+                "a hospital official told reporters.", "Outlet C")
+    facts = aligned([a, b, c], static)
+    fact = facts_saying(facts, "killed")[0]
+    assert fact.status == "conflicting" and fact.disputed
+    assert {v.claim.article_id for v in fact.values} == {a.id, b.id, c.id}
+
+
+def test_another_events_toll_is_no_side(static):
+    a = article(BLAST.format(n=12) + " A blast at a Kabul mosque killed 300 people in 2017, officials said.",
+                "Outlet A")
+    b = article(BLAST.format(n=12) + " Shops near the market were closed on Tuesday.", "Outlet B")
+    assert {f.status for f in aligned([a, b], static)} <= {"corroborated", "single-source"}
+
+
+def test_disagreements_and_citations_on_the_development_gold(static):
+    """Floors at the measured figures minus a margin (docs/MEASUREMENTS.md):
+    ECB+ development stories and the news_cluster events, pooled."""
+    from newsfuse.eval.claims import evaluate_claims
+
+    gold = Path(__file__).parent / "data" / "claims_gold"
+    files = [gold / f"ecbplus_{n}_ecbplus.json" for n in (3, 7, 8, 12, 20, 21)] + \
+        [gold / f"news_cluster_event_{n}.json" for n in (2, 4, 5, 37)]
+    data = shared_file("data", "stories", "news_cluster.jsonl").parents[1]
+    scores = evaluate_claims(files, data=data, static=static)
+    pooled = scores["pooled"]
+    assert pooled["disagreement_precision"] >= 0.78 and pooled["disagreement_recall"] >= 0.58
+    assert pooled["citation_precision"] >= 0.95
+    # no false disputes where the reports agree (event 37 had three in an earlier attempt)
+    assert all(scores["stories"][f"news_cluster_event_{n}"]["disagreement_predicted"] == 0 for n in (4, 5, 37))

@@ -218,7 +218,7 @@ class StoryAlignment:
         touched = set(self._link(new, self._scored(new, first)) if first else [])
         touched |= {self._new_fact([c]) for c in new if c not in self.home and c not in self.paired}
         touched |= self._update_copies(article)
-        touched |= self._facts_of(self._disputes_changed)
+        touched |= self._facts_of(self._disputes_changed | self._sides_touched(touched))
         self._disputes_changed = set()
         changed = touched & self.facts_by_id.keys()
         for fact_id in changed:
@@ -264,27 +264,40 @@ class StoryAlignment:
         article = self.owner[claim][0]
         for key, figures in found.items():
             members, sides = self._slot_members.setdefault(key, []), self._slot_sides.setdefault(key, [])
-            state = before = self._slot_state.get(key)
+            state, before, count, known = self._slot_state.get(key), self._slot_state.get(key), len(sides), set(sides)
             for other in members:
                 if self.owner[other][0] == article or not comparable(figures, self._measures[other][key]) or \
                         not (story_wide(key[0]) or self._same_frame(claim, other)):
                     continue
                 state = worse(state, compare(figures, self.claims[claim], self._measures[other][key],
                                              self.claims[other]))
-                for side in (claim, other)[len(sides) and sides[-1] == claim:]:
-                    if side not in sides:
-                        sides.append(side)
-                        self._disputes_changed.add(side)
+                sides += [side for side in (other, claim) if side not in known]
+                known.update((other, claim))
             members.append(claim)
             self._slot_state[key] = state
-            if state != before:
-                self._disputes_changed.update(sides)
+            if state != before or (state and len(sides) > count):
+                self._disputes_changed.update(sides)  # every fact showing the slot lists its sides
 
     def _same_frame(self, claim: int, other: int) -> bool:
         """Whether two sentences say the same thing once numbers are masked:
         what tells "six rifles were seized" and "14 rifles were seized" from
         "five boats attacked" and "three boats were captured"."""
         return float(self._masked(claim) @ self._masked(other)) >= COUNT_FRAME
+
+    def _sides_touched(self, facts: set[int]) -> set[int]:
+        """The sides of every disputed slot one of whose sides is in these
+        facts: whether the slot is shown elsewhere (``_shown``) may change."""
+        claims = {m for f in facts if f in self.facts_by_id for m in self.facts_by_id[f].members}
+        return {side for key, sides in self._slot_sides.items() if self._slot_state.get(key)
+                and not claims.isdisjoint(sides) for side in sides}
+
+    def _shown(self, key: tuple) -> bool:
+        """Whether some fact of the story is mostly sides of this slot."""
+        sides = set(self._slot_sides[key])
+        facts = {self.home[n] for n in sides if n in self.home} | \
+            {f for f, fact in self.facts_by_id.items() if fact.pair and not sides.isdisjoint(fact.members)}
+        return any(2 * len(sides.intersection(self.facts_by_id[f].members)) > len(self.facts_by_id[f].members)
+                   for f in facts)
 
     def _facts_of(self, claims: set[int]) -> set[int]:
         if not claims:
@@ -402,6 +415,7 @@ class StoryAlignment:
         alignment = cls(copy_containment=copy_containment)
         for article in articles:
             alignment._append(article)
+        alignment._disputes_changed = set()  # every fact's status is computed below
         number = {(alignment.articles[a].article_id, i): n for n, (a, i) in enumerate(alignment.owner)}
         for fact_id in sorted(facts):
             fact = facts[fact_id]
@@ -489,7 +503,11 @@ class StoryAlignment:
         found = []
         for key in sorted({k for n in numbers for k in self._measures[n] if self._slot_state.get(k)}):
             sides = self._slot_sides[key]
-            if 2 * sum(n in sides for n in numbers) > len(numbers):
+            # most of its claims give the slot; or, when no fact of the story
+            # is mostly the slot's, a pair with a side (a dispute found must
+            # show somewhere; larger facts are about more than the figure)
+            if 2 * sum(n in sides for n in numbers) > len(numbers) or \
+                    (len(numbers) <= 2 and any(n in sides for n in numbers) and not self._shown(key)):
                 found.append((self._slot_state[key], key, sorted(sides)))
         return found
 
