@@ -103,6 +103,11 @@ def test_a_later_higher_toll_is_an_update_an_earlier_one_or_a_lower_one_a_confli
     assert verdict(early, late, "2024-03-04T18:00", "2024-03-04T08:00") == "conflicting"
     assert verdict(early, late) == "conflicting"  # no times: nothing says which came first
     assert verdict(early, "The death toll rose to 10.") == "updated"  # written as a rise
+    # a lower bound, then a count above it written as a rise: compatible, but revised
+    bound = "At least five people were killed in the fire."
+    assert verdict(bound, "The death toll rose to 12.") == "updated"
+    assert verdict(bound, late, "2024-03-04T08:00", "2024-03-04T18:00") is None  # what the bound allowed for
+    assert verdict("About 30 people were injured.", "31 people were injured.", "2024-03-04", "2024-03-05") is None
     # a measure is not a tally: a later, different magnitude is still a conflict
     assert verdict("The quake had a magnitude of 5.9.", "The quake had a magnitude of 6.1.",
                    "2024-03-04", "2024-03-05") == "conflicting"

@@ -6,7 +6,8 @@ agree when their intervals overlap ("at least 50" and 80). When they do not:
 
 - an **update** when the slot is a running tally (killed, injured, missing,
   arrested, evacuated) and the higher figure is the later report's (both
-  reports dated), or is written as a rise ("the toll rose to 10");
+  reports dated), or is written as a rise ("the toll rose to 10"), also over
+  a lower bound ("at least five", then "rose to 12");
 - a **conflict** otherwise.
 
 Figures more than ``SCALE_GAP`` times apart are not two readings of one
@@ -44,9 +45,11 @@ def claim_measures(claim) -> dict[tuple[str, str], list[Measure]]:
 def compare(a: list[Measure], a_claim, b: list[Measure], b_claim) -> Dispute | None:
     """How two claims' figures for one slot relate: None (they agree, or
     count different things), "updated" or "conflicting"."""
+    slot = a[0].slot
+    if slot in TALLIES and not _apart(a, b) and (_raised(a, a_claim, b, b_claim) or _raised(b, b_claim, a, a_claim)):
+        return "updated"
     if any(overlaps(x, y) for x in a for y in b) or _apart(a, b):
         return None
-    slot = a[0].slot
     if slot in TALLIES and (_revised(a, a_claim, b, b_claim) or _revised(b, b_claim, a, a_claim)):
         return "updated"
     return "conflicting"
@@ -88,6 +91,15 @@ def _apart(a: list[Measure], b: list[Measure]) -> bool:
             return SCALE_GAP if large - small >= MAGNITUDE_GAP else 1.0
         return math.inf if small <= 0 else large / small
     return all(gap(x, y) >= SCALE_GAP for x in a for y in b)
+
+
+def _raised(high: list[Measure], high_claim, low: list[Measure], low_claim) -> bool:
+    """A lower bound ("at least five killed") and a higher count written as
+    a rise ("the toll rose to 12"): compatible figures, but the count was
+    revised. Without the rise, a later higher count may be what the bound
+    allowed for ("at least 25 injured", then 31): no dispute."""
+    return all(m.high == math.inf for m in low) and not any(m.high == math.inf for m in high) and \
+        any(m.rise for m in high) and max(_point(m) for m in high) > max(_point(m) for m in low)
 
 
 def _revised(high: list[Measure], high_claim, low: list[Measure], low_claim) -> bool:
