@@ -205,6 +205,7 @@ class StoryAlignment:
         self._slot_sides: dict[tuple, list[int]] = {}  # the claims giving it comparable with another article's
         self._slot_state: dict[tuple, str | None] = {}  # (slot, scope) -> None / updated / conflicting
         self._disputes_changed: set[int] = set()  # claims whose slots changed state in this add
+        self._shown_now: dict[tuple, bool] = {}  # _shown of each slot, while one add's statuses are made
 
     # ---- growing ------------------------------------------------------------
 
@@ -219,7 +220,7 @@ class StoryAlignment:
         touched |= {self._new_fact([c]) for c in new if c not in self.home and c not in self.paired}
         touched |= self._update_copies(article)
         touched |= self._facts_of(self._disputes_changed | self._sides_touched(touched))
-        self._disputes_changed = set()
+        self._disputes_changed, self._shown_now = set(), {}
         changed = touched & self.facts_by_id.keys()
         for fact_id in changed:
             self._status[fact_id] = self._aligned(self.facts_by_id[fact_id])
@@ -292,7 +293,13 @@ class StoryAlignment:
                 and not claims.isdisjoint(sides) for side in sides}
 
     def _shown(self, key: tuple) -> bool:
-        """Whether some fact of the story is mostly sides of this slot."""
+        """Whether some fact of the story is mostly sides of this slot (kept
+        while one add's statuses are made: the facts do not change then)."""
+        if key not in self._shown_now:
+            self._shown_now[key] = self._mostly_sides(key)
+        return self._shown_now[key]
+
+    def _mostly_sides(self, key: tuple) -> bool:
         sides = set(self._slot_sides[key])
         facts = {self.home[n] for n in sides if n in self.home} | \
             {f for f, fact in self.facts_by_id.items() if fact.pair and not sides.isdisjoint(fact.members)}
