@@ -207,7 +207,7 @@ def _record_data(growing: _Growing, built_from: list) -> str:
             "claim_counts": {status: growing.counts[status] for status in _STATUS_ORDER},
             "aligned_articles": len(alignment.articles),
             "summary": summarize(ranked, alignment.whole_vector, growing.lead),
-            "timeline": timeline(dated, growing.lead)}
+            "timeline": timeline(dated, growing.lead, alignment.whole_vector)}
     return json.dumps(rest, ensure_ascii=False)
 
 

@@ -151,13 +151,14 @@ def timeline_key(fact: AlignedClaim, lead: set) -> tuple | None:
     return None if entry is None else (-fact.independent_sources, entry[2])
 
 
-def timeline(facts: list[AlignedClaim], lead: set) -> list[dict]:
+def timeline(facts: list[AlignedClaim], lead: set, vector_of=None) -> list[dict]:
     """Dated facts in date order, from the best-ranked dated facts
     (``timeline_key`` order, at most ``MAX_TIMELINE``): the date a sentence
     gives (not when the article was published), the words it is written as,
-    the fact's outlets. A sentence with several dates is placed at its first."""
+    the articles that state it (``vector_of`` as for ``summarize``; without
+    it, all the fact's). A sentence with several dates is placed at its first."""
     kept = _one_per_sentence([_dated(fact, lead) for fact in facts])
-    return [{"date": date, "written": written, **_sentence_view(fact, claim)}
+    return [{"date": date, "written": written, **_sentence_view(fact, claim, vector_of)}
             for fact, claim, date, written in sorted(kept, key=lambda e: e[2])]
 
 
