@@ -205,7 +205,7 @@ class StoryAlignment:
         self._slot_sides: dict[tuple, list[int]] = {}  # the claims giving it comparable with another article's
         self._slot_state: dict[tuple, str | None] = {}  # (slot, scope) -> None / updated / conflicting
         self._disputes_changed: set[int] = set()  # claims whose slots changed state in this add
-        self._shown_now: dict[tuple, bool] = {}  # _shown of each slot, while one add's statuses are made
+        self._shown_now: dict[tuple, object] = {}  # _shown and sides of each slot, while one add's statuses are made
 
     # ---- growing ------------------------------------------------------------
 
@@ -286,11 +286,16 @@ class StoryAlignment:
         return float(self._masked(claim) @ self._masked(other)) >= COUNT_FRAME
 
     def _sides_touched(self, facts: set[int]) -> set[int]:
-        """The sides of every disputed slot one of whose sides is in these
-        facts: whether the slot is shown elsewhere (``_shown``) may change."""
+        """The sides in pairs of every disputed slot one of whose sides is in
+        these facts: whether the slot is shown elsewhere (``_shown``) may
+        change, and a pair's status depends on it."""
         claims = {m for f in facts if f in self.facts_by_id for m in self.facts_by_id[f].members}
         return {side for key, sides in self._slot_sides.items() if self._slot_state.get(key)
-                and not claims.isdisjoint(sides) for side in sides}
+                and not claims.isdisjoint(sides) for side in sides if self._in_pair(side)}
+
+    def _in_pair(self, claim: int) -> bool:
+        """Whether the claim's home fact has two claims or fewer (pair facts are found by ``_facts_of``)."""
+        return claim in self.paired or claim not in self.home or len(self.facts_by_id[self.home[claim]].members) <= 2
 
     def _shown(self, key: tuple) -> bool:
         """Whether some fact of the story is mostly sides of this slot (kept
@@ -500,8 +505,16 @@ class StoryAlignment:
         _, key, sides = min((d for d in disputes if d[0] == state),
                             key=lambda d: (-len(set(d[2]) & set(numbers)), d[1]))
         fact.status, fact.disputed, fact.slot = state, True, key[0]
-        fact.values = sorted([SlotValue(", ".join(m.text for m in self._measures[n][key]), self.claims[n])
-                              for n in sides], key=lambda v: v.claim.published or "")
+        fact.values = self._sides_of(key, tuple(sides))
+
+    def _sides_of(self, key: tuple, sides: tuple) -> list[SlotValue]:
+        """A slot's sides, earliest report first (made once per add for the
+        facts that share them)."""
+        if (key, sides) not in self._shown_now:
+            self._shown_now[key, sides] = sorted(
+                [SlotValue(", ".join(m.text for m in self._measures[n][key]), self.claims[n]) for n in sides],
+                key=lambda v: v.claim.published or "")
+        return list(self._shown_now[key, sides])
 
     def _story_disputes(self, numbers: list[int]) -> list[tuple[str, tuple, list[int]]]:
         """Disputed story-wide slots that most of the fact's claims give as a
@@ -522,12 +535,12 @@ class StoryAlignment:
         """Counts of a plain noun that two of the fact's own claims (joined as
         one fact by alignment) give differently."""
         found = []
-        for i, j in combinations(numbers, 2):
+        counting = [n for n in numbers if any(not story_wide(key[0]) for key in self._measures[n])]
+        for i, j in combinations(counting, 2):
             if self.owner[i][0] == self.owner[j][0] or float(self._masked(i) @ self._masked(j)) < FACT_COUNT_FRAME:
                 continue
-            for key in sorted(self._measures[i].keys() & self._measures[j].keys()):
-                state = None if story_wide(key[0]) else compare(
-                    self._measures[i][key], self.claims[i], self._measures[j][key], self.claims[j])
+            for key in sorted(k for k in self._measures[i].keys() & self._measures[j].keys() if not story_wide(k[0])):
+                state = compare(self._measures[i][key], self.claims[i], self._measures[j][key], self.claims[j])
                 if state:
                     found.append((state, key, [n for n in numbers if key in self._measures[n]]))
         return found
