@@ -59,7 +59,7 @@ from itertools import combinations
 import numpy as np
 
 from .claim_vectors import WINDOW_STRIDE, WINDOW_WORDS, ClaimVectors, encode_claims
-from .claims import Claim, Quantity, extract_claims
+from .claims import Claim, extract_claims
 from .dedup import shingle_hashes
 from .disagreement import claim_measures, comparable, compare, story_wide, worse
 
@@ -85,9 +85,6 @@ PHRASE_BONUS = 0.3
 NUMBER_BONUS = 0.15
 MIN_TELLING_NUMBER = 3
 MISMATCH_PENALTY = 0.3  # as large as the gap between a fact's match and a topic match
-# Masked sentences this close say the same thing about the same slot; lower
-# and "Xi arrived on Wednesday" vs "Xi met Putin on Thursday" would clash.
-FRAME_SCORE = 0.85
 # A count of a plain noun ("six rifles") is one figure with another report's
 # count of it only when the two sentences are this close with numbers masked.
 COUNT_FRAME = 0.8
@@ -653,29 +650,3 @@ def _telling_numbers(claim: Claim) -> set[float]:
     "which had 129 people on board")."""
     return {q.value for q in claim.numbers if q.value >= MIN_TELLING_NUMBER}
 
-
-# ---- slots -------------------------------------------------------------------
-
-def _clash(a: Claim, b: Claim) -> tuple[str, str, str] | None:
-    """The first slot both claims fill with incompatible values."""
-    for slot, values_a in _slots(a).items():
-        values_b = _slots(b).get(slot)
-        if values_b and not values_a & values_b and len(values_a) == len(values_b) == 1:
-            return slot, next(iter(values_a)), next(iter(values_b))
-    return None
-
-
-def _slots(claim: Claim) -> dict[str, set[str]]:
-    slots: dict[str, set[str]] = {}
-    for quantity in claim.numbers:
-        slots.setdefault("number:" + (quantity.slot or "?"), set()).add(_number_text(quantity))
-    days = {d[:10] for d in claim.dates if len(d) >= 10}
-    cities = {p for p in claim.places if p.startswith("city:")}
-    for name, values in (("date", days), ("place", cities), ("person", set(claim.persons))):
-        if values:
-            slots[name] = values
-    return slots
-
-
-def _number_text(quantity: Quantity) -> str:
-    return f"{quantity.value:g}"

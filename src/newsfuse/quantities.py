@@ -43,7 +43,8 @@ _WORDS = {w: i for i, w in enumerate(
 _WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
                "a dozen": 12})
 _SCALE = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9}
-_NUMBER = re.compile(r"(?<![\w.,$£€:])(?<![\d.]-)(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(sorted(_WORDS, key=len, reverse=True))
+_NUMBER = re.compile(r"(?<![\w.,$£€:])(?<![\d.]-)(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
+                     + "|".join(sorted(_WORDS, key=len, reverse=True))
                      + r")(?:\s+(hundred|thousand|million|billion))?(?![\w]|[.,:]\d|-\d)", re.IGNORECASE)
 
 # Qualifiers just before a number, and the interval they make of it. "As many
@@ -100,8 +101,8 @@ crewmen tourists women men children adults""".split())
 _GENERIC = re.compile(r"\b(?:can|could|would|might)\s+(?:cause|be|kill|reach)\b", re.I)
 _MODEL = re.compile(r"\b[A-Z]{2,}[\s-]$")  # "AK 47", "AK-47", "COVID-19": part of a name
 # "in 2003", "since February 2005" (not "a 2013 Toyota", a model year)
-_YEAR = re.compile(r"\b(?:in|since|during|of|until)\s+(?:(?:early|late|mid)[\s-]+)?(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?"
-                   r"(1[89]\d\d|20\d\d)\b")
+_YEAR = re.compile(r"\b(?:in|since|during|of|until)\s+(?:(?:early|late|mid)[\s-]+)?"
+                   r"(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?(1[89]\d\d|20\d\d)\b")
 
 
 def measures(text: str) -> list[Measure]:
