@@ -200,3 +200,32 @@ def test_the_written_story_with_times(static):
     assert story["updated_recall"] == 1.0 and story["updated_precision"] == 1.0
     assert story["disagreement_recall"] == 1.0 and story["disagreement_precision"] >= 0.8
     assert story["citation_precision"] >= 0.95
+
+
+def test_disputes_grown_article_by_article_equal_those_of_a_restored_alignment(static):
+    """A record restored from its saved facts and grown by one more article
+    shows the same disputes as the alignment folded in one go."""
+    from newsfuse.align import StoryAlignment
+
+    texts = [(BLAST.format(n=12) + " " + OTHER, "Outlet A", "2024-03-04"),
+             (BLAST.format(n=15) + " Shops near the market were closed on Tuesday.", "Outlet B", "2024-03-04"),
+             ("Rescue workers searched the rubble. At least 30 people died in the attack, a doctor said.",
+              "Outlet C", "2024-03-05")]
+    articles = [article(*t) for t in texts]
+    claims = [article_claims(a, an, static) for a, an in zip(articles, analyze_articles(articles))]
+    whole = StoryAlignment()
+    for one in claims:
+        whole.add(one)
+    first = StoryAlignment()
+    for one in claims[:2]:
+        first.add(one)
+    saved = {f: {"members": first.member_keys(first.fact(f)), "score": fact.score, "pair": fact.pair}
+             for f, fact in first.facts_by_id.items()}
+    grown = StoryAlignment.restore(claims[:2], saved, first.copy_links)
+    grown.add(claims[2])
+
+    def shown(alignment):
+        return [(f.status, f.slot, [(v.value, v.claim.key) for v in f.values], [c.key for c in f.claims])
+                for f in alignment.facts()]
+    assert shown(grown) == shown(whole)
+    assert any(f.status == "conflicting" for f in whole.facts())
