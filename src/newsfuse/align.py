@@ -41,10 +41,14 @@ are not held-out figures (docs/MEASUREMENTS.md).
    (ingest's MinHash links, and within the story a report holding at least
    ``copy_containment`` of a smaller report's 5-word shingles; each group's
    earliest report is the original) and articles of the same outlet; two or
-   more is corroborated. Two independent claims that are near paraphrases
-   once numbers and weekdays are masked (``FRAME_SCORE``) but disagree on a
-   slot (the count of the same noun, the calendar day, the city, the people)
-   are conflicting, or updated when the later report revises the earlier one.
+   more is corroborated.
+7. Disputes: every claim's figures are filed by slot as it is added
+   (``_index_slots``; quantities.py reads "at least 10 killed", "about 940
+   miles south of Tehran"). A slot is disputed once two articles give it
+   figures that cannot both be true (disagreement.py): conflicting, or
+   updated when the later report revises a tally up. Every fact with a
+   claim giving a disputed slot shows it, whatever its links: a figure
+   disputed across the story is disputed in each sentence that gives it.
 """
 
 from __future__ import annotations
@@ -55,8 +59,9 @@ from itertools import combinations
 import numpy as np
 
 from .claim_vectors import WINDOW_STRIDE, WINDOW_WORDS, ClaimVectors, encode_claims
-from .claims import Claim, Quantity, extract_claims
+from .claims import Claim, extract_claims
 from .dedup import shingle_hashes
+from .disagreement import claim_measures, comparable, compare, story_wide, worse
 
 __all__ = ["AlignedClaim", "ArticleClaims", "Claim", "SlotValue", "StoryAlignment", "align_claims",
            "article_claims", "claim_parts", "extract_claims", "WINDOW_STRIDE", "WINDOW_WORDS"]
@@ -80,9 +85,12 @@ PHRASE_BONUS = 0.3
 NUMBER_BONUS = 0.15
 MIN_TELLING_NUMBER = 3
 MISMATCH_PENALTY = 0.3  # as large as the gap between a fact's match and a topic match
-# Masked sentences this close say the same thing about the same slot; lower
-# and "Xi arrived on Wednesday" vs "Xi met Putin on Thursday" would clash.
-FRAME_SCORE = 0.85
+# A count of a plain noun ("six rifles") is one figure with another report's
+# count of it only when the two sentences are this close with numbers masked.
+COUNT_FRAME = 0.8
+# Two claims alignment joined as one fact need less: their link already says
+# they report one thing.
+FACT_COUNT_FRAME = 0.5
 # Story claims scored against each new claim. A fact restated by many outlets
 # needs only one of its claims among them to be joined; 32 covers every claim
 # of a small story and keeps a 200-article story's update to one matrix
@@ -112,6 +120,7 @@ class AlignedClaim:
     values: list[SlotValue] = field(default_factory=list)  # for conflicting/updated, earliest first
     score: float = 1.0
     pair: bool = False  # a second fact of a claim that is in another fact too
+    disputed: bool = False  # a claim of it gives a figure other reports contradict or revise
     # what the record derives from this fact (its summary sentence, its stored
     # form), kept until the fact changes: a grown story's untouched facts
     # are not derived again
@@ -188,6 +197,12 @@ class StoryAlignment:
         self._number: dict[tuple, int] = {}  # claim key -> claim number
         self._next_fact = 0
         self._removed: set[int] = set()
+        self._measures: list[dict] = []  # claim number -> its figures by (slot, scope)
+        self._slot_members: dict[tuple, list[int]] = {}  # (slot, scope) -> claims giving it
+        self._slot_sides: dict[tuple, list[int]] = {}  # the claims giving it comparable with another article's
+        self._slot_state: dict[tuple, str | None] = {}  # (slot, scope) -> None / updated / conflicting
+        self._disputes_changed: set[int] = set()  # claims whose slots changed state in this add
+        self._shown_now: dict[tuple, object] = {}  # _shown and sides of each slot, while one add's statuses are made
 
     # ---- growing ------------------------------------------------------------
 
@@ -201,6 +216,8 @@ class StoryAlignment:
         touched = set(self._link(new, self._scored(new, first)) if first else [])
         touched |= {self._new_fact([c]) for c in new if c not in self.home and c not in self.paired}
         touched |= self._update_copies(article)
+        touched |= self._facts_of(self._disputes_changed | self._sides_touched(touched))
+        self._disputes_changed, self._shown_now = set(), {}
         changed = touched & self.facts_by_id.keys()
         for fact_id in changed:
             self._status[fact_id] = self._aligned(self.facts_by_id[fact_id])
@@ -218,6 +235,7 @@ class StoryAlignment:
             self._keys.append(_Keys.of(claim))
             for key in _lexical_keys(claim):
                 self._lexical.setdefault(key, []).append(start + index)
+            self._index_slots(start + index)
         self._whole.extend(article.vectors.whole)
         first_window = self._windows.extend(article.vectors.windows)
         self._window_start += (first_window + article.vectors.starts).tolist()
@@ -235,6 +253,65 @@ class StoryAlignment:
             else:
                 self.home[member] = fact_id
         return fact_id
+
+    def _index_slots(self, claim: int) -> None:
+        """File a claim's figures by slot; note the claims of any slot whose
+        dispute state it changes (their facts are rebuilt)."""
+        found = claim_measures(self.claims[claim])
+        self._measures.append(found)
+        article = self.owner[claim][0]
+        for key, figures in found.items():
+            members, sides = self._slot_members.setdefault(key, []), self._slot_sides.setdefault(key, [])
+            state, before, count, known = self._slot_state.get(key), self._slot_state.get(key), len(sides), set(sides)
+            for other in members:
+                if self.owner[other][0] == article or not comparable(figures, self._measures[other][key]) or \
+                        not (story_wide(key[0]) or self._same_frame(claim, other)):
+                    continue
+                state = worse(state, compare(figures, self.claims[claim], self._measures[other][key],
+                                             self.claims[other]))
+                sides += [side for side in (other, claim) if side not in known]
+                known.update((other, claim))
+            members.append(claim)
+            self._slot_state[key] = state
+            if state != before or (state and len(sides) > count):
+                self._disputes_changed.update(sides)  # every fact showing the slot lists its sides
+
+    def _same_frame(self, claim: int, other: int) -> bool:
+        """Whether two sentences say the same thing once numbers are masked:
+        what tells "six rifles were seized" and "14 rifles were seized" from
+        "five boats attacked" and "three boats were captured"."""
+        return float(self._masked(claim) @ self._masked(other)) >= COUNT_FRAME
+
+    def _sides_touched(self, facts: set[int]) -> set[int]:
+        """The sides in pairs of every disputed slot one of whose sides is in
+        these facts: whether the slot is shown elsewhere (``_shown``) may
+        change, and a pair's status depends on it."""
+        claims = {m for f in facts if f in self.facts_by_id for m in self.facts_by_id[f].members}
+        return {side for key, sides in self._slot_sides.items() if self._slot_state.get(key)
+                and not claims.isdisjoint(sides) for side in sides if self._in_pair(side)}
+
+    def _in_pair(self, claim: int) -> bool:
+        """Whether the claim's home fact has two claims or fewer (pair facts are found by ``_facts_of``)."""
+        return claim in self.paired or claim not in self.home or len(self.facts_by_id[self.home[claim]].members) <= 2
+
+    def _shown(self, key: tuple) -> bool:
+        """Whether some fact of the story is mostly sides of this slot (kept
+        while one add's statuses are made: the facts do not change then)."""
+        if key not in self._shown_now:
+            self._shown_now[key] = self._mostly_sides(key)
+        return self._shown_now[key]
+
+    def _mostly_sides(self, key: tuple) -> bool:
+        sides = set(self._slot_sides[key])
+        facts = {self.home[n] for n in sides if n in self.home} | \
+            {f for f, fact in self.facts_by_id.items() if fact.pair and not sides.isdisjoint(fact.members)}
+        return any(2 * len(sides.intersection(self.facts_by_id[f].members)) > len(self.facts_by_id[f].members)
+                   for f in facts)
+
+    def _facts_of(self, claims: set[int]) -> set[int]:
+        if not claims:
+            return set()
+        return {f for f, fact in self.facts_by_id.items() if not claims.isdisjoint(fact.members)}
 
     # ---- scoring --------------------------------------------------------------
 
@@ -347,6 +424,7 @@ class StoryAlignment:
         alignment = cls(copy_containment=copy_containment)
         for article in articles:
             alignment._append(article)
+        alignment._disputes_changed = set()  # every fact's status is computed below
         number = {(alignment.articles[a].article_id, i): n for n, (a, i) in enumerate(alignment.owner)}
         for fact_id in sorted(facts):
             fact = facts[fact_id]
@@ -407,22 +485,62 @@ class StoryAlignment:
         aligned = AlignedClaim(members, "corroborated" if len(outlets) > 1 else "single-source",
                                all(c.attributed for c in members), len(outlets), outlets,
                                _collapsed(members, self.roots), score=fact.score, pair=fact.pair)
-        if len(outlets) > 1:
-            self._mark_disagreement(aligned, fact.members)
+        self._mark_dispute(aligned, fact.members)
         return aligned
 
-    def _mark_disagreement(self, fact: AlignedClaim, numbers: list[int]) -> None:
-        for i, j in combinations(numbers, 2):
-            a, b = self.claims[i], self.claims[j]
-            if self.roots[a.article_id] == self.roots[b.article_id]:
+    def _mark_dispute(self, fact: AlignedClaim, numbers: list[int]) -> None:
+        """Status from the disputed slots its claims give: the worst, with
+        every claim that gives that slot as a side. A named slot (killed,
+        magnitude) is disputed across the story; a count of a plain noun
+        ("three boats") only among the fact's own claims, since the noun alone
+        does not say which count it is (boats attacking, boats captured)."""
+        disputes = self._story_disputes(numbers) + self._fact_disputes(numbers)
+        if not disputes:
+            return
+        state = "conflicting" if any(s == "conflicting" for s, _, _ in disputes) else "updated"
+        # the slot most of the fact's claims give (ties by name: the same whatever the order found)
+        _, key, sides = min((d for d in disputes if d[0] == state),
+                            key=lambda d: (-len(set(d[2]) & set(numbers)), d[1]))
+        fact.status, fact.disputed, fact.slot = state, True, key[0]
+        fact.values = self._sides_of(key, tuple(sides))
+
+    def _sides_of(self, key: tuple, sides: tuple) -> list[SlotValue]:
+        """A slot's sides, earliest report first (made once per add for the
+        facts that share them)."""
+        if (key, sides) not in self._shown_now:
+            self._shown_now[key, sides] = sorted(
+                [SlotValue(", ".join(m.text for m in self._measures[n][key]), self.claims[n]) for n in sides],
+                key=lambda v: v.claim.published or "")
+        return list(self._shown_now[key, sides])
+
+    def _story_disputes(self, numbers: list[int]) -> list[tuple[str, tuple, list[int]]]:
+        """Disputed story-wide slots that most of the fact's claims give as a
+        side (a fact about something else that one sentence adds a toll to is
+        not the toll's fact; another quake's toll is no side)."""
+        found = []
+        for key in sorted({k for n in numbers for k in self._measures[n] if self._slot_state.get(k)}):
+            sides = self._slot_sides[key]
+            # most of its claims give the slot; or, when no fact of the story
+            # is mostly the slot's, a pair with a side (a dispute found must
+            # show somewhere; larger facts are about more than the figure)
+            if 2 * sum(n in sides for n in numbers) > len(numbers) or \
+                    (len(numbers) <= 2 and any(n in sides for n in numbers) and not self._shown(key)):
+                found.append((self._slot_state[key], key, sorted(sides)))
+        return found
+
+    def _fact_disputes(self, numbers: list[int]) -> list[tuple[str, tuple, list[int]]]:
+        """Counts of a plain noun that two of the fact's own claims (joined as
+        one fact by alignment) give differently."""
+        found = []
+        counting = [n for n in numbers if any(not story_wide(key[0]) for key in self._measures[n])]
+        for i, j in combinations(counting, 2):
+            if self.owner[i][0] == self.owner[j][0] or float(self._masked(i) @ self._masked(j)) < FACT_COUNT_FRAME:
                 continue
-            clash = _clash(a, b)
-            if clash and float(self._masked(i) @ self._masked(j)) >= FRAME_SCORE:
-                slot, value_a, value_b = clash
-                sides = sorted([SlotValue(value_a, a), SlotValue(value_b, b)], key=lambda v: v.claim.published or "")
-                updated = (a.published or "") != (b.published or "") and a.published and b.published
-                fact.status, fact.slot, fact.values = ("updated" if updated else "conflicting"), slot, sides
-                return
+            for key in sorted(k for k in self._measures[i].keys() & self._measures[j].keys() if not story_wide(k[0])):
+                state = compare(self._measures[i][key], self.claims[i], self._measures[j][key], self.claims[j])
+                if state:
+                    found.append((state, key, [n for n in numbers if key in self._measures[n]]))
+        return found
 
     def _masked(self, claim: int) -> np.ndarray:
         article, index = self.owner[claim]
@@ -532,29 +650,3 @@ def _telling_numbers(claim: Claim) -> set[float]:
     "which had 129 people on board")."""
     return {q.value for q in claim.numbers if q.value >= MIN_TELLING_NUMBER}
 
-
-# ---- slots -------------------------------------------------------------------
-
-def _clash(a: Claim, b: Claim) -> tuple[str, str, str] | None:
-    """The first slot both claims fill with incompatible values."""
-    for slot, values_a in _slots(a).items():
-        values_b = _slots(b).get(slot)
-        if values_b and not values_a & values_b and len(values_a) == len(values_b) == 1:
-            return slot, next(iter(values_a)), next(iter(values_b))
-    return None
-
-
-def _slots(claim: Claim) -> dict[str, set[str]]:
-    slots: dict[str, set[str]] = {}
-    for quantity in claim.numbers:
-        slots.setdefault("number:" + (quantity.slot or "?"), set()).add(_number_text(quantity))
-    days = {d[:10] for d in claim.dates if len(d) >= 10}
-    cities = {p for p in claim.places if p.startswith("city:")}
-    for name, values in (("date", days), ("place", cities), ("person", set(claim.persons))):
-        if values:
-            slots[name] = values
-    return slots
-
-
-def _number_text(quantity: Quantity) -> str:
-    return f"{quantity.value:g}"

@@ -31,7 +31,7 @@ from .store import Store
 
 # Bump when the record's content or the way it is built changes: stored
 # records of an older version are rebuilt by ingest, `analyze` and `build`.
-RECORD_VERSION = 3
+RECORD_VERSION = 4
 # Bump when claims or their vectors change (claims.py, claim_vectors.py,
 # static_embed.DISTILL_VERSION): `newsfuse build` computes them again.
 CLAIMS_VERSION = 1
@@ -241,7 +241,7 @@ def _record_data(growing: _Growing, built_from: list) -> str:
             "claim_counts": {status: growing.counts[status] for status in _STATUS_ORDER},
             "aligned_articles": len(alignment.articles),
             "summary": summarize(ranked, alignment.whole_vector, growing.lead),
-            "timeline": timeline(dated, growing.lead)}
+            "timeline": timeline(dated, growing.lead, alignment.whole_vector)}
     return json.dumps(rest, ensure_ascii=False)
 
 

@@ -1,7 +1,10 @@
 """A story's cited summary and its timeline of dated facts, from aligned claims.
 
 Every summary sentence is a sentence of one of the articles, chosen to stand
-for one fact, and cites every outlet whose article states that fact. Facts are
+for one fact, and cites the articles whose claim of that fact states what the
+sentence says (``states``): alignment joins claims that share a fact, but a
+claim may say more or less than the chosen sentence (a topic match, a figure
+that differs), and a citation vouches for the sentence, not the fact's topic. Facts are
 ranked by how many independent outlets report them, then by how central they
 are to the story (closeness to the story's centre in embedding space, and a
 place in an article's lead); a sentence too close to one already chosen is a
@@ -22,6 +25,7 @@ import numpy as np
 
 from .align import AlignedClaim
 from .claims import Claim
+from .disagreement import claim_measures, compare
 
 MAX_SUMMARY = 20
 # Summary candidates: the best-ranked facts by corroboration and position,
@@ -39,6 +43,10 @@ LEAD_BONUS = 0.1
 _DANGLING = re.compile(r"^(?:he|she|it|they|his|her|its|their|this|that|these|those|but|and|or|so|also|"
                        r"however|meanwhile|still|yet|then|there|here)\b", re.IGNORECASE)
 MIN_WORDS, MAX_WORDS = 6, 60
+# A claim is cited for a summary sentence when their whole-sentence vectors
+# are this close (restatements of one fact sit at 0.75 and above, see
+# REPEAT_COSINE; claims joined on a shared phrase or topic sit lower).
+CITE_COSINE = 0.7
 
 
 def summarize(facts: list[AlignedClaim], vector_of, lead: set, *, limit: int = MAX_SUMMARY) -> list[dict]:
@@ -64,7 +72,7 @@ def summarize(facts: list[AlignedClaim], vector_of, lead: set, *, limit: int = M
         if all(ranked[j][1].key != ranked[i][1].key and float(vectors[i] @ vectors[j]) < REPEAT_COSINE
                for j in chosen):
             chosen.append(i)
-    return [_sentence_view(*ranked[i]) for i in chosen]
+    return [_sentence_view(*ranked[i], vector_of) for i in chosen]
 
 
 def summary_key(fact: AlignedClaim, lead: set) -> tuple | None:
@@ -102,18 +110,33 @@ def _centre(vectors: np.ndarray, weights: list[int]) -> np.ndarray:
     return centre / (np.linalg.norm(centre) or 1.0)
 
 
-def _sentence_view(fact: AlignedClaim, claim: Claim) -> dict:
+def _sentence_view(fact: AlignedClaim, claim: Claim, vector_of=None) -> dict:
+    cited = [c for c in fact.claims if vector_of is None or states(c, claim, vector_of)]
     return {"text": claim.span.text, "article": claim.article_id, "outlet": claim.outlet,
             "start": claim.span.start, "end": claim.span.end, "status": fact.status,
-            "attributed": fact.attributed, "independent_sources": fact.independent_sources,
-            "citations": citations(fact)}
+            "attributed": fact.attributed,
+            "independent_sources": len({c.outlet for c in cited if c.article_id not in fact.collapsed}),
+            "citations": citations(fact, cited)}
 
 
-def citations(fact: AlignedClaim) -> list[dict]:
-    """Every article stating the fact: outlet, where, and the original a copy repeats."""
+def states(claim: Claim, sentence: Claim, vector_of) -> bool:
+    """Whether ``claim`` states what ``sentence`` (of the same fact) says:
+    the sentence itself, or a close restatement whose figures do not
+    contradict it."""
+    if claim.key == sentence.key:
+        return True
+    if float(vector_of(claim) @ vector_of(sentence)) < CITE_COSINE:
+        return False
+    mine, theirs = claim_measures(claim), claim_measures(sentence)
+    return not any(compare(mine[k], claim, theirs[k], sentence) for k in mine.keys() & theirs.keys())
+
+
+def citations(fact: AlignedClaim, cited: list[Claim] | None = None) -> list[dict]:
+    """The articles stating the fact (``cited``: those stating the summary
+    sentence; default all): outlet, where, and the original a copy repeats."""
     return [{"outlet": c.outlet, "article": c.article_id, "start": c.span.start, "end": c.span.end,
              **({"copy_of": fact.collapsed[c.article_id]} if c.article_id in fact.collapsed else {})}
-            for c in fact.claims]
+            for c in (fact.claims if cited is None else cited)]
 
 
 # ---- timeline ----------------------------------------------------------------
@@ -128,13 +151,14 @@ def timeline_key(fact: AlignedClaim, lead: set) -> tuple | None:
     return None if entry is None else (-fact.independent_sources, entry[2])
 
 
-def timeline(facts: list[AlignedClaim], lead: set) -> list[dict]:
+def timeline(facts: list[AlignedClaim], lead: set, vector_of=None) -> list[dict]:
     """Dated facts in date order, from the best-ranked dated facts
     (``timeline_key`` order, at most ``MAX_TIMELINE``): the date a sentence
     gives (not when the article was published), the words it is written as,
-    the fact's outlets. A sentence with several dates is placed at its first."""
+    the articles that state it (``vector_of`` as for ``summarize``; without
+    it, all the fact's). A sentence with several dates is placed at its first."""
     kept = _one_per_sentence([_dated(fact, lead) for fact in facts])
-    return [{"date": date, "written": written, **_sentence_view(fact, claim)}
+    return [{"date": date, "written": written, **_sentence_view(fact, claim, vector_of)}
             for fact, claim, date, written in sorted(kept, key=lambda e: e[2])]
 
 

@@ -13,9 +13,18 @@ state one fact and each fact's status. Two layouts:
 Scores: pair precision/recall/F1 (a predicted pair is right when the gold
 links the two sentences, required or optional; recall counts required pairs),
 per-sentence status accuracy (a sentence takes the strongest status of the
-facts it is in: conflicting > updated > corroborated > single-source),
-corroborated precision/recall, conflicting precision/recall and attributed
-precision/recall over sentences.
+facts it is in or shown as a side of: conflicting > updated > corroborated >
+single-source),
+corroborated precision/recall, conflicting precision/recall, updated
+precision/recall, disagreement precision/recall (conflicting and updated
+together: a sentence the gold calls either, found as either) and attributed
+precision/recall over sentences. Citation precision: for each summary
+sentence, each article it cites is right when the gold says that article
+states the sentence's fact (the two sentences are a gold pair, or are one
+sentence); citations that fall outside the gold's sentences are not scored.
+
+Each ratio has its counts beside it (``*_hits``, ``*_predicted``, ``*_gold``)
+so scores can be pooled over stories (``pooled``) as well as averaged.
 """
 
 from __future__ import annotations
@@ -130,9 +139,13 @@ def _pairs(fact, locate) -> set:
 
 
 def predicted_statuses(predicted: list, locate) -> dict[tuple, str]:
+    """Each located sentence's strongest status: of the facts it is in, and
+    of a conflict or update that shows it as one side (``values``), as the
+    claims table does."""
     status: dict[tuple, str] = {}
     for fact in predicted:
-        for claim in fact.claims:
+        sides = [v.claim for v in fact.values] if fact.status in ("conflicting", "updated") else []
+        for claim in fact.claims + sides:
             where = locate(claim)
             if where and STATUS_RANK[fact.status] >= STATUS_RANK.get(status.get(where, ""), -1):
                 status[where] = fact.status
@@ -143,13 +156,32 @@ def _status_scores(predicted: list, wanted: dict[tuple, str], locate) -> dict:
     status = predicted_statuses(predicted, locate)
     scores = {"status_accuracy": sum(status.get(k) == v for k, v in wanted.items()) / len(wanted) if wanted else 0.0,
               "sentences_scored": len(wanted)}
-    for name in ("corroborated", "conflicting"):
-        gold = {k for k, v in wanted.items() if v == name}
-        said = {k for k in wanted if status.get(k) == name}
+    for name, kinds in (("corroborated", {"corroborated"}), ("conflicting", {"conflicting"}),
+                        ("updated", {"updated"}), ("disagreement", {"conflicting", "updated"})):
+        gold = {k for k, v in wanted.items() if v in kinds}
+        said = {k for k in wanted if status.get(k) in kinds}
         precision, recall, _ = prf(len(said & gold), len(said), len(gold))
         scores.update({f"{name}_precision": precision, f"{name}_recall": recall})
-        scores[f"{name}_gold"], scores[f"{name}_predicted"] = len(gold), len(said)
+        scores[f"{name}_hits"], scores[f"{name}_gold"], scores[f"{name}_predicted"] = \
+            len(said & gold), len(gold), len(said)
     return scores
+
+
+def citation_scores(summary: list[dict], gold: dict, locate_key) -> dict:
+    """Per cited article of each summary sentence: does the gold say it
+    states that sentence's fact? ``locate_key(article id, start)``: the gold
+    sentence a claim starting there falls in, or None."""
+    required, optional = gold_pairs(gold)
+    pairs, right, cited = required | optional, 0, 0
+    for sentence in summary:
+        stated = locate_key(sentence["article"], sentence["start"])
+        for citation in sentence["citations"] if stated else []:
+            where = locate_key(citation["article"], citation["start"])
+            if where is not None:
+                cited += 1
+                right += where == stated or frozenset((where, stated)) in pairs
+    return {"citation_precision": right / cited if cited else 0.0, "citation_hits": right,
+            "citation_predicted": cited}
 
 
 def _attributed_scores(predicted: list, gold: dict, scored: set, locate) -> dict:
@@ -166,9 +198,27 @@ def average(per_story: dict[str, dict]) -> dict:
     mean = {}
     for key in keys:
         values = [s[key] for s in per_story.values() if key in s]
-        counted = key.endswith(("_gold", "_predicted", "_scored"))
+        counted = key.endswith(("_gold", "_predicted", "_scored", "_hits"))
         mean[key] = sum(values) if counted else round(sum(values) / len(values), 3)
     return mean
+
+
+# Ratios that have their counts beside them: (name, hits over predicted, over gold).
+_POOLED = ("corroborated", "conflicting", "updated", "disagreement", "citation")
+
+
+def pooled(per_story: dict[str, dict]) -> dict:
+    """Each counted ratio over all stories' sentences at once (a story with
+    many conflicting sentences weighs more than one with few)."""
+    total = average(per_story)
+    scores = {}
+    for name in _POOLED:
+        hits = total.get(f"{name}_hits", 0)
+        predicted, gold = total.get(f"{name}_predicted", 0), total.get(f"{name}_gold")
+        scores[f"{name}_precision"] = round(hits / predicted, 3) if predicted else 0.0
+        if gold is not None:
+            scores[f"{name}_recall"] = round(hits / gold, 3) if gold else 0.0
+    return scores
 
 
 # ---- the evaluation ----------------------------------------------------------
@@ -189,19 +239,42 @@ def evaluate_claims(gold_paths: list[Path], *, data: Path | None = None, static=
         per_story[Path(path).stem] = score_story(gold, static, data)
         if progress:
             progress(done, len(gold_paths))
-    return {"stories": per_story, "mean": average(per_story)}
+    return {"stories": per_story, "mean": average(per_story), "pooled": pooled(per_story)}
 
 
 def score_story(gold: dict, static, data: Path | None) -> dict:
     """Build the gold story's articles as ingest does, align their claims, score them."""
-    from ..align import align_claims
     from ..analyze.article import analyze_articles
 
     articles, ids, texts = story_articles(gold, data)
     articles.sort(key=lambda a: (a.published is None, a.published or ""))  # ingest's order
-    facts = align_claims(article_claims_of(articles, list(analyze_articles(articles)), static))
+    return score_built(gold, article_claims_of(articles, list(analyze_articles(articles)), static), ids, texts)
+
+
+def score_built(gold: dict, aligned: list, ids: dict[str, str], texts: dict[str, str]) -> dict:
+    """Align the story's ``ArticleClaims`` in order and score the facts and the summary."""
+    from ..align import StoryAlignment
+
+    alignment = StoryAlignment()
+    for article in aligned:
+        alignment.add(article)
     gold = {**gold, "articles": ids}
-    return score_alignment(facts, gold, locator(gold, texts))
+    locate = locator(gold, texts)
+    scores = score_alignment(alignment.facts(), gold, locate)
+    claims = {(c.article_id, c.span.start): c for c in alignment.claims}
+    scores.update(citation_scores(story_summary(alignment), gold,
+                                  lambda article, start: locate(claims[article, start])))
+    return scores
+
+
+def story_summary(alignment) -> list[dict]:
+    """The summary a story record would hold (story_record ranks the same way)."""
+    from ..summary import CANDIDATES, LEAD_SENTENCES, summarize, summary_key
+
+    lead = {c.key for a in alignment.articles for c in a.claims[:LEAD_SENTENCES]}
+    keyed = [(summary_key(f, lead), i, f) for i, f in enumerate(alignment.facts())]
+    ranked = [f for key, _, f in sorted((k for k in keyed if k[0] is not None), key=lambda k: k[:2])]
+    return summarize(ranked[:CANDIDATES], alignment.whole_vector, lead)
 
 
 def article_claims_of(articles: list, analyses: list, static) -> list:
