@@ -76,6 +76,8 @@ def with_params(base: ClusterOptions, params: dict) -> ClusterOptions:
     search tunes ``lead_weights`` on a corpus without titles (the names and
     conflict weights apply to lead-only articles only)."""
     options = replace(base, **params)
+    if "threshold" in params:
+        options = replace(options, lead_threshold=None)
     if "title_weight" in params:
         options = replace(options, lead_weights=(options.title_weight, options.body_weight, options.terms_weight))
     return options
@@ -96,7 +98,8 @@ def default_grid(names: bool = False) -> list[dict]:
     for title, body, threshold, time_weight in itertools.product(
             [0.3, 0.45, 0.6], [0.1, 0.2], [t / 100 for t in range(24, 51, 3)], [0.0, 0.1]):
         grid.append({"title_weight": title, "body_weight": body, "terms_weight": round(1 - title - body, 2),
-                     "threshold": threshold, "time_weight": time_weight})
+                     "threshold": threshold, "time_weight": time_weight,
+                     "lead_names_weight": 0.0, "lead_conflict_weight": 0.0})  # explicit: not the defaults'
     return grid + (names_grid() if names else [])
 
 
