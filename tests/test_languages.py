@@ -112,3 +112,14 @@ def test_unreadable_articles_are_not_analysed_and_the_story_says_so(new_db, bow)
     shown = CliRunner().invoke(app, ["story", story_id, "--db", str(new_db("l.db"))])
     assert shown.exit_code == 0, shown.output
     assert "Not analysed: 2 in de" in shown.output and "(not analysed: run" not in shown.output
+
+
+def test_the_markdown_record_says_which_languages_were_not_analysed():
+    from newsfuse.export import story_markdown
+
+    record = {"id": "s0", "title": "Hochwasser in Passau", "title_derived": True, "n_articles": 2, "n_sources": 2,
+              "n_independent": 2, "first_seen": None, "last_seen": None, "analysis": None,
+              "not_analysed": {"de": 2}, "articles": [], "claims": None, "summary": [], "timeline": [],
+              "record_state": "missing", "merge_history": []}
+    text = story_markdown(record)
+    assert "Not analysed: 2 in de" in text and "Not analysed yet" not in text
