@@ -108,7 +108,7 @@ class ClusterOptions:
 
     def __post_init__(self) -> None:
         if min(self.title_weight, self.body_weight, self.terms_weight, self.time_weight, *self.lead_weights,
-               self.names_weight, self.lead_names_weight) < 0:
+               self.names_weight, self.lead_names_weight, self.lead_conflict_weight) < 0:
             raise ConfigError("cluster weights must not be negative")
         if self.candidates < 1:
             raise ConfigError("candidates must be at least 1", hint="24 is the shipped default")
