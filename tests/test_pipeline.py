@@ -128,8 +128,11 @@ def test_story_ids_are_stable_across_fresh_runs(new_db, bow):
 
 
 def test_bridging_article_merges_stories_and_keeps_history(new_db, bow):
-    left, right = "alpha beta gamma delta " * 20, "omega sigma kappa lambda " * 20
-    options = ClusterOptions(threshold=0.3, merge_threshold=0.3, time_weight=0)
+    # English (an unknown language is clustered on words within itself and never merged: tests/test_languages.py)
+    left = "engineers inspected cracked steel bridge supports near duisburg harbour and " * 6
+    right = "firefighters rescued stranded drivers from flooded roads around brixham and " * 6
+    options = ClusterOptions(threshold=0.3, merge_threshold=0.3, time_weight=0, lead_weights=(0.3, 0.1, 0.6),
+                             lead_names_weight=0.0, lead_threshold=None)  # the merge, not the weights, is tested
     with open_store(new_db("n.db")) as store:
         report = ingest([item("l", left), item("r", right), item("bridge", left + right)], store,
                         embedder=bow, cluster_options=options, order="arrival")

@@ -236,14 +236,38 @@ def content_id(text: str) -> str:
     return hashlib.sha256(fingerprint_text(text).encode("utf-8")).hexdigest()[:20]
 
 
+# py3langid's normalised probability a language must reach to be named: below
+# it the text is a mix or too short to tell, and None says so. On real pages
+# the winner is usually above 0.99; a half keeps "unsure" for the truly mixed.
+LANGUAGE_CONFIDENCE = 0.5
+# The languages the shipped models (MiniLM, the static vectors, the English
+# spaCy pipeline) can read. Text in another language (or in an unknown one) is
+# clustered on its words only, within its language, and is not analysed.
+READABLE_LANGUAGES = frozenset({"en"})
+_IDENTIFIER: list = []
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language (py3langid), or None if unsure."""
-    import py3langid
-
     sample = text[:3000]
     if len(sample.split()) < 5:
         return None
-    return py3langid.classify(sample)[0]
+    language, confidence = _identifier().classify(sample)
+    return language if confidence >= LANGUAGE_CONFIDENCE else None
+
+
+def _identifier():
+    """py3langid's model with normalised probabilities, loaded once."""
+    if not _IDENTIFIER:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        _IDENTIFIER.append(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
+    return _IDENTIFIER[0]
+
+
+def readable(language: str | None) -> bool:
+    """Whether the shipped English models can read text in ``language``."""
+    return language in READABLE_LANGUAGES
 
 
 _MONTH_NUMBER = {

@@ -549,9 +549,15 @@ def _print_story(record: dict, text: bool, sentences: int, all_claims: bool) -> 
         out.print(_plain(f"(you asked for {record['requested_id']}, which was merged into this story)"))
     for merge in record["merge_history"]:
         out.print(_plain(f"merged: {merge['from']} → {merge['into']} at {merge['at']} ({merge['reason']})"))
+    from .render import not_analysed_line
+
+    if record.get("not_analysed"):
+        out.print(_plain(not_analysed_line(record["not_analysed"])))
     from .render import analysis_lines, claim_lines, summary_lines, timeline_lines
 
-    lines = [*summary_lines(record, sentences), *analysis_lines(record.get("analysis")), *timeline_lines(record),
+    unread = sum(record.get("not_analysed", {}).values()) == record["n_articles"]  # "run analyze" would not help
+    lines = [*summary_lines(record, sentences), *([] if unread else analysis_lines(record.get("analysis"))),
+             *timeline_lines(record),
              *claim_lines(record, all_claims=all_claims)]
     for line in lines:
         out.print(_plain(line))
@@ -581,6 +587,8 @@ def eval_clustering(
     order: str = typer.Option("time", "--order", help="time: by publication date; file: in file order."),
     cv: int = typer.Option(0, "--cv", help="K > 1: cross-validate K folds grouped by label (tune on K-1, score the rest)."),
     text_only: bool = typer.Option(False, "--text-only", help="Ignore title, date, outlet and URL fields."),
+    folds_by: str = typer.Option("", "--folds-by", help="With --cv: make folds of this field's values "
+                                                         "(e.g. topic), never splitting one; default the label."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """B-cubed and pairwise scores of story clustering on a labelled corpus (ingested without
@@ -590,18 +598,20 @@ def eval_clustering(
     strip = ("title", "published", "source", "url") if text_only else ()
     with _progress() as bar:
         if cv > 1:
-            scores = _cross_validate(file, label, order, cv, strip, _Bar(bar))
+            scores = _cross_validate(file, label, order, cv, strip, _Bar(bar), folds_by or None)
         else:
             scores = evaluate_clustering(file, label, order=order, strip=strip, progress=_Bar(bar))
     _print_scores(scores, as_json)
 
 
-def _cross_validate(file: Path, label: str, order: str, folds: int, strip: tuple, progress) -> dict:
+def _cross_validate(file: Path, label: str, order: str, folds: int, strip: tuple, progress,
+                    group: str | None = None) -> dict:
     from .embed import MiniLMEmbedder
     from .eval.cv import cross_validate, labelled_features
     from .static_embed import StaticEmbedder
 
-    data = labelled_features(file, label, MiniLMEmbedder(), body_embedder=StaticEmbedder(), strip=strip)
+    data = labelled_features(file, label, MiniLMEmbedder(), body_embedder=StaticEmbedder(), strip=strip,
+                             group=group)
     return cross_validate(data, folds=folds, order="time" if order == "time" else "file", progress=progress)
 
 

@@ -74,6 +74,12 @@ def _header(record: dict) -> str:
               f"({record['n_independent']} independent) · published {record['first_seen'] or '?'} to "
               f"{record['last_seen'] or '?'}"), ""]
     analysis = record.get("analysis")
+    if record.get("not_analysed"):
+        from .render import not_analysed_line
+
+        lines += [f"*{md(not_analysed_line(record['not_analysed']))}*", ""]
+    if analysis is None and sum(record.get("not_analysed", {}).values()) == record["n_articles"]:
+        return "\n".join(lines)
     if analysis is None:
         return "\n".join(lines + ["*Not analysed yet: run `newsfuse analyze` on this database.*"])
     lines += [f"- **When:** {_when(analysis)}", f"- **Where:** {_where(analysis)}",

@@ -396,8 +396,10 @@ def analyze_stored(store: Store, *, options: Options = Options(), redo: bool = F
     batch; then bring the records of their stories up to date
     (``options.story_records``). Returns how many articles were analysed."""
     from .analyze.article import ANALYSIS_VERSION
+    from .clean import readable
 
-    ids = store.articles_to_analyze(ANALYSIS_VERSION, redo)
+    ids = [i for i in store.articles_to_analyze(ANALYSIS_VERSION, redo)
+           if readable(store.article(i)["language"])]  # the others are never analysed (story: not_analysed)
     _process_stored(store, ids, options, progress, "analyze")
     if options.story_records:  # also what an interrupted run left
         build_pending(store, progress=progress)

@@ -32,6 +32,12 @@ class Processed:
         """An article whose analysis (or only its claims, with ``analysis``) could not be made."""
         return cls(article_id, analysis, [], b"", b"", error=error)
 
+    @classmethod
+    def not_read(cls, article: Article) -> Processed:
+        """An article the English models cannot read: nothing to store (its
+        stored language is the note: ``query.not_analysed`` counts them)."""
+        return cls(article.id, None, [], b"", b"")
+
 
 def load_models(nlp_batch_size: int = 16, shingle_words: int = 5, worker: bool = False) -> None:
     """Load spaCy and the static model in this process (a worker's initializer)."""
@@ -47,9 +53,21 @@ def load_models(nlp_batch_size: int = 16, shingle_words: int = 5, worker: bool =
 
 
 def process_batch(articles: list[Article]) -> list[Processed]:
-    """Analyse a batch of articles and compute their claims, vectors and shingles."""
+    """Analyse a batch of articles and compute their claims, vectors and
+    shingles; articles in a language the English models cannot read are not
+    analysed (``Processed.not_read``): their story says so."""
+    from .clean import readable
+
+    done = dict(zip((i for i, a in enumerate(articles) if readable(a.language)),
+                    _analysed([a for a in articles if readable(a.language)])))
+    return [done[i] if i in done else Processed.not_read(a) for i, a in enumerate(articles)]
+
+
+def _analysed(articles: list[Article]) -> list[Processed]:
     from .analyze.article import analyze_articles
 
+    if not articles:
+        return []
     if not _MODELS:
         load_models()
     try:

@@ -85,7 +85,18 @@ def story_header(store: Store, story_id: str, rows: list[dict]) -> dict:
         "n_independent": counts["n_independent"],
         "outlets": sorted({a["source"] or "(unknown outlet)" for a in articles}),
         "articles": articles,
+        "not_analysed": not_analysed(articles),
     }
+
+
+def not_analysed(articles: list[dict]) -> dict:
+    """Articles left unanalysed because the English models cannot read their
+    language, counted by language ("unknown" when none was told)."""
+    from collections import Counter
+
+    from .clean import readable
+
+    return dict(Counter(a["language"] or "unknown" for a in articles if not readable(a["language"])))
 
 
 def headline(article: dict) -> dict:

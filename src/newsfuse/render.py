@@ -191,3 +191,9 @@ def claim_lines(record: dict, *, all_claims: bool) -> list[str]:
     if counts["single-source"] and not all_claims:
         lines.append(f"  ({counts['single-source']} single-source facts: see --claims)")
     return lines
+
+
+def not_analysed_line(counts: dict) -> str:
+    """"Not analysed: 3 in de, 1 in pl (the models read English only)"."""
+    parts = ", ".join(f"{n} in {language}" for language, n in sorted(counts.items()))
+    return f"Not analysed: {parts} (the models read English only; these articles were clustered on their words)"

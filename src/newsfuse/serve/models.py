@@ -136,6 +136,8 @@ class StoryRecord(Open):
     outlets: list[str]
     articles: list[StoryArticle]
     analysis: dict[str, Any] | None = Field(None, description="who / where / when / events / quotes")
+    not_analysed: dict[str, int] = Field({}, description="articles not analysed, by language: the models read "
+                                                          "English only (clustered on their words)")
     record_state: str = Field(description="current, stale or missing")
     record_hint: str | None = None
     claims: list[Claim] | None = None
