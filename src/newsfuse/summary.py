@@ -106,14 +106,17 @@ def _sentence_view(fact: AlignedClaim, claim: Claim) -> dict:
     return {"text": claim.span.text, "article": claim.article_id, "outlet": claim.outlet,
             "start": claim.span.start, "end": claim.span.end, "status": fact.status,
             "attributed": fact.attributed, "independent_sources": fact.independent_sources,
-            "citations": citations(fact)}
+            "citations": citations(fact, claim)}
 
 
-def citations(fact: AlignedClaim) -> list[dict]:
-    """Every article stating the fact: outlet, where, and the original a copy repeats."""
+def citations(fact: AlignedClaim, quoted: Claim | None = None) -> list[dict]:
+    """Every article stating the fact: outlet, where, and the original a copy
+    repeats; the ``quoted`` sentence's own article first (a reader following
+    the first citation finds the words the summary shows)."""
+    ordered = sorted(fact.claims, key=lambda c: c is not quoted)
     return [{"outlet": c.outlet, "article": c.article_id, "start": c.span.start, "end": c.span.end,
              **({"copy_of": fact.collapsed[c.article_id]} if c.article_id in fact.collapsed else {})}
-            for c in fact.claims]
+            for c in ordered]
 
 
 # ---- timeline ----------------------------------------------------------------
