@@ -86,7 +86,8 @@ class Claim:
 def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
     """The claims of one article, in text order."""
     spans = [s for start, end in article.sentences for s in _clauses(article.text, start, end)]
-    return [claim for span in spans if not _is_heading(span.text) for claim in _sentence_claims(article, analysis, span)]
+    return [claim for span in spans if not _is_heading(span.text)
+            for claim in _sentence_claims(article, analysis, span)]
 
 
 def _sentence_claims(article: Article, analysis: Analysis, span: Span) -> list[Claim]:
