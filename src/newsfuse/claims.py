@@ -1,7 +1,8 @@
-"""Claims: the sentences of one article that state a fact, with what they carry.
+"""Claims: the facts the sentences of one article state, with what they carry.
 
 A claim is one sentence of the article (split again at semicolons, which join
-two statements). Headings and captions ("Tight security, empty streets") are
+two statements), or one fact of a sentence that states several (its clauses,
+and appositions or relative clauses giving a number: ``analyze.clauses``). Headings and captions ("Tight security, empty streets") are
 not claims: they restate what the body says. Each claim keeps its evidence
 (article, outlet, character span, text) and the values alignment compares:
 story-independent entity keys, numbers with the word they count, calendar
