@@ -298,12 +298,12 @@ class StoryAlignment:
         if not a or not b:
             return COVER_MID
         weight = self._weights
-        shared = sum(weight[w] for w in a & b)
+        shared = math.fsum(weight[w] for w in a & b)  # exact: the same in any set order (any process)
         return shared / max(self._own_weight(claim), self._own_weight(other), 1e-9)
 
     def _own_weight(self, claim: int) -> float:
         if claim not in self._owns:
-            self._owns[claim] = sum(self._weights[w] for w in self._keys[claim].words)
+            self._owns[claim] = math.fsum(self._weights[w] for w in self._keys[claim].words)
         return self._owns[claim]
 
     def _reweigh(self) -> None:
