@@ -90,12 +90,15 @@ def test_seed_claims_keep_evidence_and_attribution(seed_facts):
 
 def test_scores_on_seed_gold(static):
     scores = score_story(load_gold(GOLD), static, data=EXAMPLES.parent)
-    # measured: pair P 0.75 R 0.64, status accuracy 0.92, no conflicts (in-sample: see align.py).
-    # With MiniLM over every window recall was 0.82: the static vectors miss
-    # the lists of leaders ("Iranian, Kyrgyz, Pakistani ... leaders") that
-    # MiniLM matched (docs/MEASUREMENTS.md); the floor follows the measurement.
-    assert scores["pair_precision"] >= 0.7 and scores["pair_recall"] >= 0.6
-    assert scores["status_accuracy"] >= 0.9 and scores["conflicting_predicted"] == 0
+    # measured: pair P 0.70 R 0.55, status accuracy 0.85, no conflicts (in-sample: see align.py).
+    # Before facts were split and links had to be the best both ways (or the
+    # one best one-way link from an article): P 0.75 R 0.64, accuracy 0.92;
+    # the change was chosen on the whole dev gold, where it raised pair F1
+    # (docs/MEASUREMENTS.md). With MiniLM over every window recall was 0.82:
+    # the static vectors miss the lists of leaders ("Iranian, Kyrgyz,
+    # Pakistani ... leaders") that MiniLM matched; the floor follows the measurement.
+    assert scores["pair_precision"] >= 0.65 and scores["pair_recall"] >= 0.5
+    assert scores["status_accuracy"] >= 0.8 and scores["conflicting_predicted"] == 0
 
 
 BLAST = "A bomb blast at a crowded market in Kabul killed {n} people on Monday, the interior ministry said."

@@ -67,7 +67,7 @@ def encode_claims(text: str, claims: list[Claim], static) -> ClaimVectors:
         empty = np.zeros((0, static.dim), dtype=np.float32)
         return ClaimVectors(empty, empty, empty, np.zeros(0, dtype=np.int64))
     encoding = static.pieces([text])[0]
-    parts = [claim.quoted or claim.span for claim in claims]
+    parts = [claim.quoted or claim.fact for claim in claims]
     windows = [window_spans(text, part.start, part.end) for part in parts]
     whole = static.span_vectors(encoding, [(p.start, p.end) for p in parts])
     window_vectors = static.span_vectors(encoding, [w for ws in windows for w in ws])
@@ -86,7 +86,7 @@ def window_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def masked_text(claim: Claim) -> str:
     """The claim with its numbers as N and weekdays as DAY: the frame without the values."""
-    text, base = claim.span.text, claim.span.start
+    text, base = claim.fact.text, claim.fact.start
     for quantity in sorted(claim.numbers, key=lambda q: q.span.start, reverse=True):
         text = text[:quantity.span.start - base] + "N" + text[quantity.span.end - base:]
     return _DAYS.sub("DAY", text)

@@ -1,7 +1,8 @@
-"""Claims: the sentences of one article that state a fact, with what they carry.
+"""Claims: the facts the sentences of one article state, with what they carry.
 
 A claim is one sentence of the article (split again at semicolons, which join
-two statements). Headings and captions ("Tight security, empty streets") are
+two statements), or one fact of a sentence that states several (its clauses,
+and appositions or relative clauses giving a number: ``analyze.clauses``). Headings and captions ("Tight security, empty streets") are
 not claims: they restate what the body says. Each claim keeps its evidence
 (article, outlet, character span, text) and the values alignment compares:
 story-independent entity keys, numbers with the word they count, calendar
@@ -17,6 +18,8 @@ from dataclasses import asdict, dataclass, field
 from .analyze.story import is_speech
 from .records import Analysis, Article, Quote, Span
 
+# The kinds of sentence part that become claims of their own (analyze.clauses).
+PARTS = ("clause", "apposition", "relative")
 PLACE_TYPES = {"city", "state", "region", "place", "facility", "country", "continent"}
 
 
@@ -32,7 +35,11 @@ class Quantity:
 
 @dataclass
 class Claim:
-    """One sentence (or semicolon clause) of one article stating a fact."""
+    """One fact of one article: a sentence (or semicolon clause), or one
+    part of a sentence that states several (``part`` > 0 counts them within
+    the sentence, ``kind`` says which: "clause", "apposition", "relative").
+    ``span`` is always the whole sentence, the evidence a reader is shown;
+    ``fact_span`` the words of the part, which alignment compares."""
 
     article_id: str
     outlet: str  # the article's source, or its id when the outlet is unknown
@@ -49,14 +56,23 @@ class Claim:
     quoted: Span | None = None  # the direct quote's words, when the claim is one
     phrases: list[str] = field(default_factory=list)  # short quoted phrases ("no limits"), normalised
     published: str | None = None
+    part: int = 0
+    kind: str = "sentence"
+    fact_span: Span | None = None  # None: the fact is the whole sentence
 
     @property
-    def key(self) -> tuple[str, int, int]:
-        return (self.article_id, self.span.start, self.span.end)
+    def key(self) -> tuple[str, int, int, int]:
+        return (self.article_id, self.span.start, self.span.end, self.part)
+
+    @property
+    def fact(self) -> Span:
+        """The words that state this claim's fact."""
+        return self.fact_span or self.span
 
     def as_dict(self) -> dict:
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}  # shallow: asdict deep-copies
         data["span"], data["quoted"] = asdict(self.span), asdict(self.quoted) if self.quoted else None
+        data["fact_span"] = asdict(self.fact_span) if self.fact_span else None
         data["numbers"] = [{"value": q.value, "slot": q.slot, "span": asdict(q.span)} for q in self.numbers]
         return data
 
@@ -64,13 +80,30 @@ class Claim:
     def from_dict(cls, data: dict) -> Claim:
         quoted = Span(**data["quoted"]) if data.get("quoted") else None
         numbers = [Quantity(q["value"], q["slot"], Span(**q["span"])) for q in data["numbers"]]
-        return cls(**{**data, "span": Span(**data["span"]), "numbers": numbers, "quoted": quoted})
+        fact = Span(**data["fact_span"]) if data.get("fact_span") else None
+        return cls(**{**data, "span": Span(**data["span"]), "numbers": numbers, "quoted": quoted, "fact_span": fact})
 
 
 def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
     """The claims of one article, in text order."""
     spans = [s for start, end in article.sentences for s in _clauses(article.text, start, end)]
-    return [_claim(article, analysis, span) for span in spans if not _is_heading(span.text)]
+    return [claim for span in spans if not _is_heading(span.text)
+            for claim in _sentence_claims(article, analysis, span)]
+
+
+def _sentence_claims(article: Article, analysis: Analysis, span: Span) -> list[Claim]:
+    """The sentence's claims: one per coordinated clause when it has several,
+    else the sentence; and one more for each apposition or relative clause
+    ("Tara Reid, 33": an age), which the sentence's other facts hide."""
+    inside = [c for c in analysis.clauses if span.start <= c.span.start and c.span.end <= span.end and c.kind in PARTS]
+    clauses = [c for c in inside if c.kind == "clause"]
+    parts = [(c.kind, c.span) for c in clauses] if len(clauses) > 1 else [("sentence", None)]
+    # an apposition or relative clause is a fact of its own when it gives a
+    # number ("Tara Reid, 33", "Zarand, a town of 15,000"); one that names a
+    # role ("Xi, the son of a revolutionary") matched other sentences on the
+    # names alone in the seeds and ECB+ stories 7 and 8
+    parts += [(c.kind, c.span) for c in inside if c.kind != "clause" and find_quantities(article.text, c.span)]
+    return [_claim(article, analysis, span, fact, kind, number) for number, (kind, fact) in enumerate(parts)]
 
 
 def _clauses(text: str, start: int, end: int) -> list[Span]:
@@ -99,18 +132,22 @@ def _is_heading(text: str) -> bool:
     return not re.search(r"[.!?…”\"’']\s*$", text) and len(text.split()) < _HEADING_WORDS
 
 
-def _claim(article: Article, analysis: Analysis, span: Span) -> Claim:
+def _claim(article: Article, analysis: Analysis, span: Span, fact_span: Span | None = None,
+           kind: str = "sentence", part: int = 0) -> Claim:
+    """One claim; its values (entities, numbers, dates, places, people) are
+    read from the fact's words, its attribution from the whole sentence."""
+    fact = fact_span or span
     entities = {e.key: e for e in analysis.entities}
-    inside = [m.entity for m in analysis.mentions if span.start <= m.start and m.end <= span.end]
+    inside = [m.entity for m in analysis.mentions if fact.start <= m.start and m.end <= fact.end]
     keys = list(dict.fromkeys(inside))
     claim = Claim(article.id, article.source or article.id, span, keys,
-                  find_quantities(article.text, span, _timex_spans(analysis, span)),
-                  _dates(analysis, span),
-                  [k for k in keys if k in entities and entities[k].type in PLACE_TYPES],
-                  [k for k in keys if k in entities and entities[k].type == "person"],
-                  published=article.published)
-    claim.phrases = quoted_phrases(span.text)
-    claim.date_texts = [t.text for t in _calendar_timexes(analysis, span)]
+                  find_quantities(article.text, fact, _timex_spans(analysis, fact)),
+                  _dates(analysis, fact),
+                  places=[k for k in keys if k in entities and entities[k].type in PLACE_TYPES],
+                  persons=[k for k in keys if k in entities and entities[k].type == "person"],
+                  published=article.published, part=part, kind=kind, fact_span=fact_span)
+    claim.phrases = quoted_phrases(fact.text)
+    claim.date_texts = [t.text for t in _calendar_timexes(analysis, fact)]
     _attribute(claim, analysis.quotes)
     return claim
 
@@ -158,9 +195,10 @@ def _attribute(claim: Claim, quotes: list[Quote]) -> None:
     claim.attributed = True
     claim.speaker = best.speaker or (best.source.text if best.source else None)
     claim.speaker_entity = best.speaker_entity
-    if best.kind == "direct":
-        start, end = max(best.content.start, claim.span.start), min(best.content.end, claim.span.end)
-        claim.quoted = Span(start, end, claim.span.text[start - claim.span.start:end - claim.span.start])
+    fact = claim.fact
+    start, end = max(best.content.start, fact.start), min(best.content.end, fact.end)
+    if best.kind == "direct" and start < end:
+        claim.quoted = Span(start, end, fact.text[start - fact.start:end - fact.start])
 
 
 def _cover(quote: Quote, span: Span) -> int:

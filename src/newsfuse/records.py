@@ -214,6 +214,15 @@ class Event:
 
 
 @dataclass
+class Clause:
+    """One fact a sentence states, when the sentence states several
+    (``analyze.clauses``): ``kind`` is "clause", "apposition" or "relative"."""
+
+    kind: str
+    span: Span
+
+
+@dataclass
 class Analysis:
     """Everything the analysis stage read in one article.
 
@@ -230,6 +239,7 @@ class Analysis:
     places: dict[str, float] = field(default_factory=dict)
     location: str | None = None
     errors: list[str] = field(default_factory=list)  # extractors that failed on this text
+    clauses: list[Clause] = field(default_factory=list)  # the fact parts of multi-fact sentences
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -246,6 +256,7 @@ class Analysis:
             places=data.get("places", {}),
             location=data.get("location"),
             errors=data.get("errors", []),
+            clauses=[Clause(c["kind"], Span(**c["span"])) for c in data.get("clauses", [])],
         )
 
 

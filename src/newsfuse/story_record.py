@@ -31,10 +31,10 @@ from .store import Store
 
 # Bump when the record's content or the way it is built changes: stored
 # records of an older version are rebuilt by ingest, `analyze` and `build`.
-RECORD_VERSION = 4
+RECORD_VERSION = 4  # 4: facts of sentence parts (claims part/kind/fact_span); disputes by slot (quantities)
 # Bump when claims or their vectors change (claims.py, claim_vectors.py,
 # static_embed.DISTILL_VERSION): `newsfuse build` computes them again.
-CLAIMS_VERSION = 1
+CLAIMS_VERSION = 2  # 2: a claim per fact of a sentence (clauses, appositions with a number)
 _STATUS_ORDER = {"conflicting": 0, "updated": 1, "corroborated": 2, "single-source": 3}
 BUILD_HINT = "run `newsfuse build` (ingest and `newsfuse analyze` keep records current)"
 
@@ -109,7 +109,9 @@ class _Growing:
     def _note(self, articles: list[ArticleClaims]) -> None:
         from .summary import LEAD_SENTENCES
 
-        self.lead |= {c.key for a in articles for c in a.claims[:LEAD_SENTENCES]}
+        for article in articles:  # the claims of its first sentences (a sentence may hold several)
+            first = sorted({c.span.start for c in article.claims})[:LEAD_SENTENCES]
+            self.lead |= {c.key for c in article.claims if c.span.start in first}
 
     def _refresh(self, changed: set[int], removed: set[int]) -> None:
         from .summary import summary_key, timeline_key

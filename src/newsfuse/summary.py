@@ -116,7 +116,7 @@ def _sentence_view(fact: AlignedClaim, claim: Claim, vector_of=None) -> dict:
             "start": claim.span.start, "end": claim.span.end, "status": fact.status,
             "attributed": fact.attributed,
             "independent_sources": len({c.outlet for c in cited if c.article_id not in fact.collapsed}),
-            "citations": citations(fact, cited)}
+            "citations": citations(fact, cited, claim)}
 
 
 def states(claim: Claim, sentence: Claim, vector_of) -> bool:
@@ -131,12 +131,15 @@ def states(claim: Claim, sentence: Claim, vector_of) -> bool:
     return not any(compare(mine[k], claim, theirs[k], sentence) for k in mine.keys() & theirs.keys())
 
 
-def citations(fact: AlignedClaim, cited: list[Claim] | None = None) -> list[dict]:
+def citations(fact: AlignedClaim, cited: list[Claim] | None = None, quoted: Claim | None = None) -> list[dict]:
     """The articles stating the fact (``cited``: those stating the summary
-    sentence; default all): outlet, where, and the original a copy repeats."""
+    sentence; default all): outlet, where, and the original a copy repeats;
+    the ``quoted`` sentence's own article first (a reader following the first
+    citation finds the words the summary shows)."""
+    ordered = sorted(fact.claims if cited is None else cited, key=lambda c: c is not quoted)
     return [{"outlet": c.outlet, "article": c.article_id, "start": c.span.start, "end": c.span.end,
              **({"copy_of": fact.collapsed[c.article_id]} if c.article_id in fact.collapsed else {})}
-            for c in (fact.claims if cited is None else cited)]
+            for c in ordered]
 
 
 # ---- timeline ----------------------------------------------------------------

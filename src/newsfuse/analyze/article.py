@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ..records import Analysis, Article, Entity, Event, Mention, Quote
+from .clauses import find_clauses
 from .entities import find_entities, place_label
 from .events import find_events
 from .location import pick_location, place_scores
@@ -21,7 +22,8 @@ from .timex_calendar import value_period
 
 # Bumped when an extractor changes what it finds, so stored analyses made by
 # an older one can be told apart and redone (`newsfuse analyze --redo`).
-ANALYSIS_VERSION = 2  # 2: reporting acts dropped, background events marked, "X told Y" a CONSULT
+# 2: reporting acts dropped, background events marked, "X told Y" a CONSULT; 3: clauses
+ANALYSIS_VERSION = 3
 
 
 # spaCy parses at most this many characters at a time: it needs about 1 GB of
@@ -93,8 +95,9 @@ def analyze_doc(article: Article, doc) -> Analysis:
     here = place_label(location) if location else None
     events = [_name_actors(_default_place(_dated_background(e, article.published), here, article.published),
                            mentions, by_key) for e in events]
+    clauses = _guarded("clauses", errors, [], find_clauses, doc)
     return Analysis(article.id, list(by_key.values()), mentions, timexes, quotes, events,
-                    places, location.key if location else None, errors)
+                    places, location.key if location else None, errors, clauses)
 
 
 def _guarded(name: str, errors: list[str], default, function, *args, **kwargs):
