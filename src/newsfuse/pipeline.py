@@ -55,8 +55,9 @@ class _Pending:
     signature: object = None  # its MinHash signature when already computed (batch: in the executors)
 
 
-# What cleaning one read item gives: the Article or a Skipped saying why, and the meta ingest keeps of it.
-Cleaned = tuple  # (Article | Skipped, dict)
+# What cleaning one read item gives: the Article or a Skipped saying why, and the meta ingest keeps of it;
+# batch adds a third element, the MinHash signature its task computed (None for a Skipped).
+Cleaned = tuple  # (Article | Skipped, dict) or (Article | Skipped, dict, signature | None)
 KEPT_META = ("id", "redirected_from")
 
 
