@@ -123,3 +123,14 @@ def test_the_markdown_record_says_which_languages_were_not_analysed():
               "record_state": "missing", "merge_history": []}
     text = story_markdown(record)
     assert "Not analysed: 2 in de" in text and "Not analysed yet" not in text
+
+
+def test_a_story_of_unreadable_articles_gets_a_record_without_claims(new_db, bow):
+    # Articles that were not read store no claims (an empty claims row once broke
+    # every record holding one: batch's records stage on news_cluster's one `pcm` page).
+    with open_store(new_db("r.db")) as store:
+        report = ingest([item("1", DE_FLOOD_1), item("2", DE_FLOOD_2)], store, embedder=bow)
+        story_id = store.story_of_article(report.article_ids[0])
+        assert not store.article_claims(report.article_ids)
+        record = get_story(store, story_id)
+    assert record["record_state"] == "current" and record["not_analysed"] == {"de": 2}
