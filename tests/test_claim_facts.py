@@ -88,17 +88,35 @@ def test_one_fact_in_other_words_is_corroborated(static):
     assert [f.status for f in facts if len(f.claims) > 1] == ["corroborated"]
 
 
-@pytest.mark.slow
-def test_ecbplus_development_gold_floor(static):
-    """Floors at the measured figures (docs/MEASUREMENTS.md) minus a margin:
-    the six ECB+ development stories, pair P .745 R .359, corroborated
-    P .749 R .699 (most wrong "corroborated" sentences are conflicting in
-    the gold: the statuses' work, not linking's)."""
+def _ecbplus_scores(static, names: list[str]) -> dict:
     from newsfuse.eval.claims import evaluate_claims
 
     if not DATA.exists():
         pytest.skip("the shared benchmark data is not here")
-    files = [GOLD / f"ecbplus_{n}_ecbplus.json" for n in (3, 7, 8, 12, 20, 21)]
-    mean = evaluate_claims(files, data=DATA, static=static)["mean"]
+    return evaluate_claims([GOLD / f"ecbplus_{n}.json" for n in names], data=DATA, static=static)
+
+
+@pytest.mark.slow
+def test_ecbplus_development_gold_floor(static):
+    """Floors at the measured figures (docs/MEASUREMENTS.md, "Issue 12 claims,
+    all of it together") minus a margin: the six ECB+ development stories,
+    pair P .745 R .359, status accuracy .712, corroborated P .829 R .692
+    (facts alone gave corroborated P .749: most wrong "corroborated" sentences
+    were conflicting in the gold, which the disputes now catch)."""
+    mean = _ecbplus_scores(static, [f"{n}_ecbplus" for n in (3, 7, 8, 12, 20, 21)])["mean"]
     assert mean["pair_precision"] >= 0.7 and mean["pair_recall"] >= 0.33
-    assert mean["corroborated_precision"] >= 0.7 and mean["corroborated_recall"] >= 0.65
+    assert mean["status_accuracy"] >= 0.67
+    assert mean["corroborated_precision"] >= 0.78 and mean["corroborated_recall"] >= 0.65
+
+
+@pytest.mark.slow
+def test_ecbplus_held_out_gold_floor(static):
+    """The two ECB+ stories kept aside (never tuned on): pair P .685 R .360,
+    status accuracy .734, corroborated P .833 R .723, citation precision 1.0
+    measured; they found none of the 14 disagreeing sentences (7 predicted,
+    all wrong), so no disagreement floor holds here: docs/MEASUREMENTS.md."""
+    scores = _ecbplus_scores(static, ["18_ecbplus", "4_ecb"])
+    mean, pooled = scores["mean"], scores["pooled"]
+    assert mean["pair_precision"] >= 0.62 and mean["pair_recall"] >= 0.32
+    assert mean["status_accuracy"] >= 0.68 and mean["corroborated_precision"] >= 0.75
+    assert pooled["citation_precision"] >= 0.95
