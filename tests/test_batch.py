@@ -168,7 +168,10 @@ def test_the_bundled_example_gives_parquet_and_a_store_the_server_shows(tmp_path
     from newsfuse.export_tables import arrow_schema
     from newsfuse.serve.app import create_app
 
+    import signal
+
     report = run([EXAMPLES], tmp_path / "out", db=str(tmp_path / "b.db"))
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Spark's Ctrl-C handler given back
     assert report["ingested"] == 2 and report["skipped_count"] == 0 and report["tasks"] == 2
     found = tables(tmp_path / "out")
     assert all(found[t].schema.equals(arrow_schema(t)) for t in TABLES)

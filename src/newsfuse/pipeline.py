@@ -382,7 +382,7 @@ def _put_processed(store: Store, processed: list, report: IngestReport) -> None:
     for item in processed:
         if item.analysis is not None:
             store.put_analysis(item.article_id, ANALYSIS_VERSION, item.analysis.as_dict())
-        if item.error is None and item.analysis is not None:  # not read (another language): no claims
+        if item.error is None and item.vectors:  # no vectors at all: not read (another language), no claims
             store.put_article_claims(item.article_id, CLAIMS_VERSION, item.claims, item.vectors, item.shingles)
         errors = (item.analysis.errors if item.analysis else []) + ([item.error] if item.error else [])
         if errors:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 import sys
 import threading
 import time
@@ -107,11 +108,12 @@ class _Job:
 
     def __init__(self, manifest: Manifest, key: str, master: str | None, progress):
         self.manifest, self.key, self.master, self.progress = manifest, key, master, progress
-        self.spark, self.reused = None, 0
+        self.spark, self.reused, self.sigint = None, 0, None
         self.work_db = manifest.root / "work.db"
 
     def session(self):
         if self.spark is None:
+            self.sigint = signal.getsignal(signal.SIGINT)  # SparkContext installs its own: given back in stop()
             self.spark = spark_session(self.master)
         return self.spark
 
@@ -119,6 +121,8 @@ class _Job:
         if self.spark is not None:
             self.spark.stop()
             self.spark = None
+            if threading.current_thread() is threading.main_thread() and self.sigint is not None:
+                signal.signal(signal.SIGINT, self.sigint)
 
 
 def spark_session(master: str | None = None):
