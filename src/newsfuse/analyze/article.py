@@ -16,14 +16,15 @@ from .entities import find_entities, place_label
 from .events import find_events
 from .location import pick_location, place_scores
 from .nlp import load_nlp
-from .quotes import find_quotes
+from .quotes import SPEAKERS_JOINED, find_quotes
 from .timex import find_timexes
 from .timex_calendar import value_period
 
 # Bumped when an extractor changes what it finds, so stored analyses made by
 # an older one can be told apart and redone (`newsfuse analyze --redo`).
-# 2: reporting acts dropped, background events marked, "X told Y" a CONSULT; 3: clauses
-ANALYSIS_VERSION = 3
+# 2: reporting acts dropped, background events marked, "X told Y" a CONSULT; 3: clauses;
+# 4: travel without a host no CONSULT, topics no targets, things no actors, speakers only agents
+ANALYSIS_VERSION = 4
 
 
 # spaCy parses at most this many characters at a time: it needs about 1 GB of
@@ -165,7 +166,10 @@ def _place_names(mentions: list[Mention], entities: dict[str, Entity]) -> list[t
 def _resolve_speaker(quote: Quote, mentions: list[Mention], entities: dict[str, Entity]) -> Quote:
     """The speaker's entity: the person the extractor resolved the speaker to,
     else the last person named in the source span ("Putin's aide Yuri
-    Ushakov" is Ushakov: the head of the phrase comes last)."""
+    Ushakov" is Ushakov: the head of the phrase comes last). People who
+    speak together ("Xi Jinping & Vladimir Putin") are no one entity."""
+    if quote.speaker and SPEAKERS_JOINED in quote.speaker:
+        return quote
     entity = _person_named(quote.speaker, entities) if quote.speaker else None
     if entity is None and quote.source is not None:
         people = [e for e in _entities_within(quote.source, mentions, entities) if e.type == "person"]

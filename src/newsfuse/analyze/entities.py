@@ -40,7 +40,9 @@ class _Raw:
 def find_entities(doc) -> tuple[list[Mention], list[Entity]]:
     """Mentions (with char spans) and the entities they name, in one Doc."""
     text = doc.text  # built from the tokens on every access: once
-    raws = _fix_labels([raw for ent in doc.ents if ent.label_ in _LABELS for raw in _clean(ent, text)])
+    ents = [ent for ent in doc.ents if ent.label_ in _LABELS]
+    things = _thing_names(ents)
+    raws = _fix_labels([raw for ent in ents if _org_name(ent) not in things for raw in _clean(ent, text)])
     entities: dict[str, Entity] = {}
     mentions = []
     keys = {**_people(raws), **_orgs(raws), **_places(raws)}
@@ -58,6 +60,34 @@ def find_entities(doc) -> tuple[list[Mention], list[Entity]]:
 
 # --------------------------------------------------------------------------
 # spans
+
+# Nouns that make the name modifying them a disease, law, product or scheme,
+# not an organisation spaCy took it for: "the COVID-19 pandemic", "the Ebola
+# outbreak", "the iPhone app". Written from what these words mean, not from data.
+_THING_HEADS = {"pandemic", "epidemic", "outbreak", "virus", "vaccine", "vaccines", "vaccination", "variant",
+                "infection", "infections", "disease", "lockdown", "lockdowns", "act", "bill", "law",
+                "amendment", "directive", "app", "smartphone", "software", "drug", "scheme"}
+
+
+def _org_name(ent) -> str | None:
+    """An ORG span's name for ``_thing_names`` (None for other labels)."""
+    if ent.label_ != "ORG":
+        return None
+    return normalise_name(re.sub(r"^the\s+", "", ent.text, flags=re.IGNORECASE))
+
+
+def _thing_names(ents) -> set[str]:
+    """"Organisations" that are things: every mention of the name modifies a
+    noun like "pandemic" ("COVID-19" in "the COVID-19 pandemic")."""
+    uses: dict[str, set[bool]] = {}
+    for ent in ents:
+        name = _org_name(ent)
+        if name is not None:
+            head = ent.root.head
+            thing = ent.root.dep_ in ("compound", "nmod", "amod") and head.i >= ent.end \
+                and head.pos_ == "NOUN" and head.lemma_.lower() in _THING_HEADS
+            uses.setdefault(name, set()).add(thing)
+    return {name for name, kinds in uses.items() if kinds == {True}}
 
 
 def _clean(ent, text: str) -> list[_Raw]:
@@ -231,8 +261,15 @@ def _places(raws: list[_Raw]) -> dict[int, Entity]:
         if raw.label not in _PLACE_LABELS:
             continue
         place = gaz.resolve(raw.text, countries)
+        if place is None and normalise_name(raw.text) in _BLOCS:
+            continue
         found[index] = _place_entity(place, raw)
     return found
+
+
+# "The West", "the East" name blocs of states, not places on a map: the
+# gazetteer knows no such place, and "thumb their noses at the West" puts no event there.
+_BLOCS = {"west", "east", "north", "south", "global south", "global north"}
 
 
 def _place_entity(place: Place | None, raw: _Raw) -> Entity:

@@ -181,9 +181,20 @@ def trigger_type(token) -> str | None:
     if token.pos_ != "VERB":
         return None
     kind = _lexicon_type(token) or _obligation_demand(token) or _told_in_person(token)
+    if kind == "CONSULT" and _lemma(token) in lex.TRAVEL_VERBS and _travel_host(token) is None:
+        return None
     if kind in lex.VIOLENCE_TYPES and token.lemma_.lower() in lex.CASUALTY_VERBS:
         return "FIGHT" if _military_agent(token) else "ASSAULT"
     return kind
+
+
+def _travel_host(verb):
+    """Where a movement verb went, when that is a host ("arrived in Amman",
+    "travelled to Beijing", "toured the factory"), else None."""
+    heads = [c for c in verb.children if c.dep_ == "dobj"]
+    heads += [p for prep in verb.children if prep.dep_ == "prep" and prep.lower_ in lex.DESTINATION_PREPS
+              for p in prep.children if p.dep_ == "pobj"]
+    return next((h for h in heads if h.ent_type_ in lex.HOST_ENTITIES), None)
 
 
 def _lemma(token) -> str:
@@ -274,6 +285,8 @@ def _telling(node, found: dict) -> bool:
 def _build_event(trigger, kind: str, sent) -> Event:
     source_spans = _actor_spans(_source_heads(trigger), [])
     target_heads = _target_heads(trigger, kind)
+    if not target_heads and _lemma(trigger) in lex.TRAVEL_VERBS:
+        target_heads = _expand(_travel_host(trigger))  # the visited place is the host (PLOVER's target)
     if not target_heads and kind not in lex.RECIPROCAL_TYPES:
         target_heads = _place_targets(trigger)
     target_spans = _actor_spans(target_heads, source_spans)
@@ -379,8 +392,9 @@ def _direct_targets(verb) -> list:
     """Objects of ``verb`` and of with/to/against/... on it or on its event noun;
     an object that is a mere thing gives way to those ("refused admittance to X")."""
     objects, noun_preps = [], []
+    topic_verb = _lemma(verb) in lex.TOPIC_VERBS
     for child in verb.children:
-        if child.dep_ in OBJECT_DEPS:
+        if child.dep_ in OBJECT_DEPS and not topic_verb:
             if _is_event_noun(verb, child):
                 noun_preps += _prep_objects(child)
             else:
@@ -414,7 +428,8 @@ def _is_thing(head) -> bool:
     """A common noun with no name in its phrase: "plans", "security", "a ban"."""
     if head.pos_ != "NOUN" or head.lemma_.lower() in lex.ACTOR_NOUNS:
         return False
-    return not any(t.ent_type_ in ACTOR_ENTITIES for t in head.subtree)
+    # its own phrase, not a set-off apposition the parser hung on it ("fought wars, Putin and Xi share")
+    return not any(t.ent_type_ in ACTOR_ENTITIES for t in _phrase(head))
 
 
 def _place_targets(verb) -> list:

@@ -35,7 +35,7 @@ class Place:
 
 # Regions that are places but in no gazetteer here; keyed by lower-case name.
 _REGIONS = ("central asia", "middle east", "south asia", "southeast asia", "east asia", "west africa",
-            "east africa", "north africa", "sub-saharan africa", "latin america", "the west", "west",
+            "east africa", "north africa", "sub-saharan africa", "latin america",
             "the balkans", "balkans", "the caucasus", "caucasus", "the gulf", "gulf", "scandinavia",
             "the sahel", "sahel", "donbas", "crimea", "kashmir", "tibet", "xinjiang")
 

@@ -145,6 +145,18 @@ LIGHT_VERB_NOUNS = _table({
 PLAN_WORDS = word_set("plan intend expect schedule due set going prepare aim hope want seek "
                     "scheduled poised likely ready")
 
+# Movement verbs in CONSULT: going somewhere is a visit (CAMEO 042, PLOVER
+# CONSULT mode visit: "Saddam Hussein arrived in Amman") only when it has a
+# host, a country, city, site, organisation or person gone to; "Xi arrived in
+# Central Asia" (a region) or "the president arrived on Monday" is travel, no event.
+TRAVEL_VERBS = word_set("arrive travel tour")
+HOST_ENTITIES = word_set("GPE FAC ORG PERSON")
+DESTINATION_PREPS = word_set("in to at into")
+
+# Verbs whose object is what is talked about, never a party: "discussed
+# Ukraine and Taiwan" (with whom is the target: "discussed trade with Macron").
+TOPIC_VERBS = word_set("discuss debate")
+
 # Verbs that report speech: "X said Y must ..." is a DEMAND by X on Y.
 SPEECH_VERBS = word_set("say declare announce insist tell state add stress assert reiterate")
 

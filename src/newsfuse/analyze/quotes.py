@@ -243,15 +243,124 @@ def _clean_name(span) -> str:
 
 
 def _speaker(doc, attribution: Attribution, names: dict[str, str], previous) -> str | None:
+    """Who speaks: a person or organisation named in the source, people named
+    together ("Xi and Putin say"), a pronoun resolved to them, or a common
+    noun naming people or an organisation ("residents", "a port official");
+    None for an unresolved pronoun or a thing ("according to a schedule")."""
     if attribution.source_head < 0 or not attribution.source:  # the head's span may have been trimmed away
         return None
     head = doc[attribution.source_head]
-    named = _named_speaker(doc, attribution, head, names)
+    named = _people_together(doc, head, names) or _named_speaker(doc, attribution, head, names)
     if named:
         return named
     if head.lower_ in _SINGULAR_PRONOUNS or _is_role_noun(head):
-        return _antecedent(doc, attribution, previous)
+        return _antecedent(doc, attribution, previous) or _agent_phrase(doc, attribution, head)
+    if head.lower_ in _PLURAL_PRONOUNS:
+        return _plural_antecedent(doc, head, names)
+    if head.tag_ in ("WP", "WDT") and head.head.dep_ == "relcl":  # "Paddock, who told police"
+        return _named_at(doc, head.head.head, names)
+    if head.pos_ == "PROPN":  # a name the tagger missed: "the Telegraph reported"
+        return _agent_span(doc, attribution)
+    return _agent_phrase(doc, attribution, head)
+
+
+def _named_at(doc, token, names: dict[str, str]) -> str | None:
+    """The person, organisation or place named at ``token``, else None."""
+    ent = next((e for e in doc_ents(doc) if e.start <= token.i < e.end
+                and e.label_ in ("PERSON", "ORG", "GPE", "NORP")), None)
+    return _full_name(_clean_name(ent), names) if ent is not None else None
+
+
+_PLURAL_PRONOUNS = {"they", "we", "them"}
+SPEAKERS_JOINED = " & "  # "Xi Jinping & Vladimir Putin": people who speak together
+
+
+def _people_together(doc, head, names: dict[str, str]) -> str | None:
+    """"Xi, ..., and Putin, ..., say": every person the conjoined source names, joined by " & "."""
+    tokens = sorted({head, *head.conjuncts, *_apposition_conjuncts(head)}, key=lambda t: t.i)
+    people = [_person_at(doc, t, names) for t in tokens]
+    people = list(dict.fromkeys(p for p in people if p))
+    return SPEAKERS_JOINED.join(people) if len(people) > 1 else None
+
+
+def _apposition_conjuncts(head) -> list:
+    """"Xi, the son of ..., and Putin": the parser often joins the second
+    person to the first one's apposition rather than to the first one."""
+    return [c for appos in head.children if appos.dep_ == "appos" for c in appos.conjuncts]
+
+
+def _person_at(doc, token, names: dict[str, str]) -> str | None:
+    """The person named at ``token``: a PERSON entity, or a bare name the
+    tagger left untagged (a surname opening a sentence often is)."""
+    ent = next((e for e in doc_ents(doc) if e.start <= token.i < e.end), None)
+    if ent is not None:
+        return _full_name(_clean_name(ent), names) if ent.label_ == "PERSON" else None
+    return _full_name(token.text, names) if token.pos_ == "PROPN" and token.text[:1].isupper() else None
+
+
+def _plural_antecedent(doc, pronoun, names: dict[str, str]) -> str | None:
+    """"The last time Xi and Putin met, they declared": people named together
+    earlier in the same sentence; else unresolved (None)."""
+    for token in reversed(doc[pronoun.sent.start:pronoun.i]):
+        together = _people_together(doc, token, names) if token.ent_type_ == "PERSON" else None
+        if together:
+            return together
     return None
+
+
+def _agent_phrase(doc, attribution: Attribution, head) -> str | None:
+    """The source as written when its head noun names people or an
+    organisation ("residents", "a Kremlin spokesman"), else None."""
+    if head.pos_ != "NOUN" or not is_agent_noun(head.lemma_.lower(), head.lower_):
+        return None
+    return _agent_span(doc, attribution)
+
+
+def _agent_span(doc, attribution: Attribution) -> str | None:
+    span = doc.char_span(attribution.source[0][0], attribution.source[-1][1], alignment_mode="expand")
+    return span.text if span is not None else None
+
+
+# Common nouns that name people or organisations, beyond what their ending
+# tells (``_AGENT_ENDINGS``); written from what the words mean, not from data.
+_AGENT_NOUNS = {
+    "people", "police", "aide", "official", "source", "expert", "witness", "critic", "lawyer", "attorney",
+    "judge", "doctor", "staff", "government", "ministry", "agency", "department", "office", "company",
+    "firm", "bank", "court", "committee", "council", "union", "association", "organisation", "organization",
+    "administration", "campaign", "team", "club", "media", "newspaper", "paper", "broadcaster", "network",
+    "embassy", "delegation", "parliament", "party", "army", "military", "navy", "authority", "group",
+    "family", "relative", "victim", "survivor", "diplomat", "envoy", "chief", "head", "boss",
+    "executive", "staffer", "adviser", "advisor", "analyst", "economist", "scientist", "academic",
+    "colleague", "friend", "neighbour", "neighbor", "mother", "father", "son", "daughter", "wife", "husband",
+    "child", "student", "youth", "crowd", "public", "opposition", "coalition", "regime", "cabinet",
+    "senate", "congress", "house", "board", "panel", "commission", "institute", "university", "school",
+    "hospital", "clinic", "force", "troop", "guard", "operator", "airline", "carrier", "ally", "rival",
+    "partner", "counterpart", "outlet", "accused", "press", "host", "guest", "veteran", "prosecutor", "investigator", "inspector",
+    "candidate", "politician", "lawmaker", "legislator", "activist", "protester", "resident", "citizen",
+    "villager", "refugee", "migrant", "soldier", "officer", "leader", "president", "minister", "premier",
+    "chairman", "chairwoman", "spokesman", "spokeswoman", "spokesperson", "man", "woman", "boy", "girl",
+    "person", "user", "owner", "fan", "player", "coach", "manager", "director", "worker", "employee"}
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "men", "person", "people", "ee", "ess")
+# Endings that also end words for things: "statement", "letter", "order", "document".
+_THING_WORDS = {
+    "letter", "order", "number", "matter", "chapter", "quarter", "register", "filter", "poster", "flyer",
+    "cover", "power", "water", "border", "corner", "center", "answer", "offer", "computer", "printer",
+    "container", "disaster", "weather", "winter", "summer", "dinner", "river", "tower", "cancer", "danger",
+    "anger", "transfer", "character", "banner", "layer", "barrier", "shelter", "trailer", "error", "factor",
+    "sector", "indicator", "floor", "door", "color", "colour", "motor", "mirror", "calendar", "content",
+    "event", "percent", "incident", "component", "accident", "extent", "intent", "consent", "talent",
+    "plant", "restaurant", "grant", "fee", "coffee", "tree", "degree", "knee", "progress", "process",
+    "address", "access", "success", "stress", "report"}
+
+
+def is_agent_noun(lemma: str, word: str = "") -> bool:
+    """Whether a common noun names people or an organisation ("officials",
+    "the ministry", "a worker"), not a thing ("a schedule", "the report")."""
+    if lemma in _AGENT_NOUNS or word in _AGENT_NOUNS:
+        return True
+    if lemma in _THING_WORDS or lemma.endswith("ment"):
+        return False
+    return lemma.endswith(_AGENT_ENDINGS)
 
 
 def _named_speaker(doc, attribution: Attribution, head, names: dict[str, str]) -> str | None:

@@ -269,9 +269,22 @@ def _quotes_by_speaker(analyses: list[Analysis], remap: dict[str, str], entities
             key, name = _speaker(quote, remap, entities)
             speakers.setdefault(key, {"speaker": name, "entity": key if key in entities else None})
             groups[key].append(_quote_view(quote, analysis.article_id))
-    # named speakers first, most quoted first
-    order = sorted(groups, key=lambda key: (speakers[key]["entity"] is None, -len(groups[key])))
-    return [{**speakers[key], "quotes": groups[key]} for key in order]
+    # named speakers first, most quoted first, the unattributed last
+    order = sorted(groups, key=lambda key: (speakers[key]["speaker"] == UNATTRIBUTED,
+                                            speakers[key]["entity"] is None, -len(groups[key])))
+    return [{**speakers[key], "quotes": _outermost(groups[key])} for key in order]
+
+
+def _outermost(quotes: list[dict]) -> list[dict]:
+    """A speaker's quotes without those inside another of theirs in the same
+    article ("which he said would hold ..." within "Ushakov said the leaders
+    would discuss ... which he said would hold ...": one statement, told once)."""
+    return [q for q in quotes if not any(o is not q and o["article"] == q["article"] and o["start"] <= q["start"]
+                                         and q["end"] <= o["end"] and (o["start"], o["end"]) != (q["start"], q["end"])
+                                         for o in quotes)]
+
+
+UNATTRIBUTED = "(unattributed)"
 
 
 def _speaker(quote: Quote, remap: dict[str, str], entities: dict[str, Entity]) -> tuple[str, str]:
@@ -279,7 +292,9 @@ def _speaker(quote: Quote, remap: dict[str, str], entities: dict[str, Entity]) -
         key = remap.get(quote.speaker_entity, quote.speaker_entity)
         if key in entities:
             return key, entities[key].name
-    name = quote.speaker or (quote.source.text if quote.source else "(unattributed)")
+    # the extractor leaves ``speaker`` empty for an unresolved pronoun ("they")
+    # or a thing ("according to a schedule"): the source's words are no speaker
+    name = quote.speaker or UNATTRIBUTED
     return "text:" + name.lower(), name
 
 
