@@ -148,3 +148,22 @@ def test_a_quote_inside_another_of_the_same_speaker_is_told_once():
                   Span(46, 48, "he"), speaker="Yuri Ushakov")
     (group,) = combine([Analysis("a", quotes=[outer, inner])])["quotes"]
     assert [q["start"] for q in group["quotes"]] == [0]
+
+
+# -- page furniture is no actor -----------------------------------------------------
+
+@pytest.mark.parametrize("text, furniture", [
+    ("Mourners gathered on Monday. Anna Berg/Getty Images\nThe mayor said the square would reopen.", "Anna Berg"),
+    ("Mourners gathered on Monday. Photo: Tom Lee AP\nThe mayor said the square would reopen.", "Tom Lee"),
+    ("CITY HALL FLOODED STREETS\nThe mayor of Leeds, Judith Blake, said the square would reopen.", "CITY HALL"),
+])
+def test_photo_credits_and_shouted_captions_are_no_actors(text, furniture):
+    _, entities = find_entities(parse(text))
+    assert not any(furniture in e.name for e in entities), [e.name for e in entities]
+
+
+def test_a_credit_glued_before_a_company_is_cut_off_and_a_dateline_kept():
+    _, entities = find_entities(parse("Reuters Equifax said on Monday that data was stolen."))
+    assert "Equifax" in {e.name for e in entities if e.type == "org"}
+    _, entities = find_entities(parse("UNITED NATIONS (AP) — The Security Council met on Monday."))
+    assert "UNITED NATIONS" in {e.name for e in entities}

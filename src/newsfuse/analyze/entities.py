@@ -102,8 +102,33 @@ def _clean(ent, text: str) -> list[_Raw]:
         _strip_the(raw)
     if raw.label == "PERSON" and "-" in raw.text and " " not in raw.text:
         return _split_hyphenated(raw)
+    if raw.label in ("PERSON", "ORG") and not _actor_text(raw, text):
+        return []
     # a lower-case "entity" ("mosques") is a tagging slip, not a name
     return [raw] if any(ch.isupper() for ch in raw.text) else []
+
+
+# Agencies whose names credit a photograph ("David Becker/Getty Images", "Mike
+# Stewart AP") or stick to the caption's next word ("Reuters Equifax").
+_PHOTO_CREDITS = {"ap", "afp", "reuters", "epa", "getty", "getty images", "associated press", "shutterstock",
+                  "alamy", "pa", "bloomberg", "xinhua", "dpa", "anadolu"}
+
+
+def _actor_text(raw: _Raw, text: str) -> bool:
+    """Whether a person or organisation span is a name, not page furniture:
+    a photo credit ("David Becker/Getty Images", "Mike Stewart AP") or a
+    caption or heading in capitals ("LUXOR HOTEL BROKEN"; a dateline "UNITED
+    NATIONS (AP)" stays). A credit glued before a name is cut off ("Reuters Equifax")."""
+    words = raw.text.split()
+    credit = "/" in raw.text or "/" in (text[raw.end:raw.end + 1], text[max(0, raw.start - 1):raw.start])
+    if credit or (len(words) > 1 and words[-1].lower() in _PHOTO_CREDITS):
+        return False
+    if len(words) > 1 and words[0].lower() in _PHOTO_CREDITS and raw.label == "ORG":
+        raw.start += len(words[0]) + 1 + raw.text[len(words[0]) + 1:].find(words[1])
+        raw.text = text[raw.start:raw.end]
+    letters = [w for w in words if w.isalpha()]
+    shouted = len(letters) > 1 and all(w.isupper() for w in letters) and max(map(len, letters)) >= 5
+    return not shouted or text[raw.end:raw.end + 3].lstrip().startswith("(")
 
 
 def _first_line(text: str, start: int, end: int) -> tuple[int, int]:
