@@ -120,6 +120,13 @@ def test_people_named_together_speak_together(text, together):
     assert speaker_of(text, "their ties are strong") == together
 
 
+def test_it_is_the_organisation_quoted_just_before_never_a_person():
+    text = ("The ministry said on Monday that the border would reopen. It added that trucks would be checked. "
+            "Maria Lopez said the queue was long. It said prices would rise.")
+    assert speaker_of(text, "trucks would be checked") == "The ministry"
+    assert speaker_of(text, "prices would rise") is None
+
+
 def test_a_common_noun_naming_people_is_the_speaker_as_written():
     text = "Residents said the water had been cut off for three days."
     assert speaker_of(text, "water had been cut off") == "Residents"

@@ -257,11 +257,22 @@ def _speaker(doc, attribution: Attribution, names: dict[str, str], previous) -> 
         return _antecedent(doc, attribution, previous) or _agent_phrase(doc, attribution, head)
     if head.lower_ in _PLURAL_PRONOUNS:
         return _plural_antecedent(doc, head, names)
+    if head.lower_ == "it":  # "The firm said ... It added": the organisation quoted just before
+        return _antecedent_organisation(doc, attribution, previous, names)
     if head.tag_ in ("WP", "WDT") and head.head.dep_ == "relcl":  # "Paddock, who told police"
         return _named_at(doc, head.head.head, names)
     if head.pos_ == "PROPN":  # a name the tagger missed: "the Telegraph reported"
         return _agent_span(doc, attribution)
     return _agent_phrase(doc, attribution, head)
+
+
+def _antecedent_organisation(doc, attribution: Attribution, previous, names: dict[str, str]) -> str | None:
+    """The previous quote's speaker when it was recent and not a person (no
+    one calls a person "it"); else unresolved."""
+    sentence = doc[attribution.cue_head].sent.start
+    if previous is None or sentence - previous[1] >= 120 or previous[0] in names.values():
+        return None
+    return None if SPEAKERS_JOINED in previous[0] else previous[0]
 
 
 def _named_at(doc, token, names: dict[str, str]) -> str | None:
