@@ -32,26 +32,27 @@ def speaker_of(text, words):
 
 # -- who: people and organisations, never a disease, law or product --------------
 
-@pytest.mark.parametrize("text, thing", [
-    ("Since the start of the COVID-19 pandemic, Merkel has not travelled. The WHO said cases fell.", "COVID-19"),
-    ("Officials feared the Ebola outbreak would spread, the WHO said on Monday.", "Ebola"),
+@pytest.mark.parametrize("text, thing, org", [
+    ("Since the start of the COVID-19 pandemic, Merkel has not travelled. The WHO said cases fell.", "COVID-19",
+     "WHO"),
+    ("Since the COVID-19 pandemic began, Google said, staff have worked at home.", "COVID-19", "Google"),
 ])
-def test_a_name_that_only_modifies_a_disease_or_law_word_is_no_organisation(text, thing):
+def test_a_name_that_only_modifies_a_disease_or_law_word_is_no_organisation(text, thing, org):
     _, entities = find_entities(parse(text))
     names = {e.name for e in entities if e.type == "org"}
-    assert thing not in names and "WHO" in names
+    assert thing not in names and org in names
 
 
 def test_the_same_name_acting_somewhere_in_the_text_stays_an_organisation():
-    text = "The Apple pandemic plan was leaked. Apple said on Monday that sales fell."
+    text = "The Google app was updated on Monday. Google said users would see the change."
     _, entities = find_entities(parse(text))
-    assert "Apple" in {e.name for e in entities if e.type == "org"}
+    assert "Google" in {e.name for e in entities if e.type == "org"}
 
 
 # -- places: a bloc of states is not a place -------------------------------------
 
 def test_the_west_is_no_place_and_places_no_event():
-    text = "Russia wants to show the West that it has friends. Sanctions were imposed in Brussels."
+    text = "Putin wants to show the West that Russia has friends. Sanctions were imposed in Brussels."
     _, entities = find_entities(parse(text))
     assert "West" not in {e.name for e in entities}
     assert "Brussels" in {e.name for e in entities}
@@ -162,7 +163,8 @@ def test_a_quote_inside_another_of_the_same_speaker_is_told_once():
 @pytest.mark.parametrize("text, furniture", [
     ("Mourners gathered on Monday. Anna Berg/Getty Images\nThe mayor said the square would reopen.", "Anna Berg"),
     ("Mourners gathered on Monday. Photo: Tom Lee AP\nThe mayor said the square would reopen.", "Tom Lee"),
-    ("CITY HALL FLOODED STREETS\nThe mayor of Leeds, Judith Blake, said the square would reopen.", "CITY HALL"),
+    ("MARINA TOWER STAIRWELL BLOCKED\nThe mayor of Leeds, Judith Blake, said the square would reopen.", "MARINA"),
+    ("GRAND PLAZA HOTEL EVACUATED\nThe mayor of Leeds, Judith Blake, said the square would reopen.", "PLAZA"),
 ])
 def test_photo_credits_and_shouted_captions_are_no_actors(text, furniture):
     _, entities = find_entities(parse(text))
@@ -174,3 +176,34 @@ def test_a_credit_glued_before_a_company_is_cut_off_and_a_dateline_kept():
     assert "Equifax" in {e.name for e in entities if e.type == "org"}
     _, entities = find_entities(parse("UNITED NATIONS (AP) — The Security Council met on Monday."))
     assert "UNITED NATIONS" in {e.name for e in entities}
+
+
+# -- a story's events have an actor a reader can place -------------------------------
+
+def test_events_whose_actors_are_only_pronouns_stay_out_of_the_story():
+    from newsfuse.records import Event
+
+    def event(sources, targets=(), at=0):
+        return Event("SUPPORT", Span(at, at + 3, "met"), Span(at, at + 20, "a sentence"), [], [],
+                     list(sources), list(targets))
+
+    analysis = Analysis("a", events=[event(["I"]), event(["You"], ["them"], at=30), event([], [], at=60),
+                                     event(["he"], ["students"], at=90), event(["gunman"], at=120)])
+    found = combine([analysis])["events"]
+    assert sorted(e["sources"][0] for e in found) == ["gunman", "he"]
+
+
+@pytest.mark.parametrize("text, thing", [
+    ("Leaks from the Panama Papers showed that a cellist held shares, Le Monde said.", "Panama Papers"),
+    ("Leaders met at the Astana Talks, Russia said.", "Astana Talks"),
+])
+def test_a_document_or_deal_named_after_a_place_is_no_place(text, thing):
+    _, entities = find_entities(parse(text))
+    assert thing not in {e.name for e in entities}, [e.name for e in entities]
+
+
+def test_a_name_repeated_beside_itself_is_one_name():
+    text = "Equifax Equifax said on Monday that 2.5 million more people were affected."
+    mentions, entities = find_entities(parse(text))
+    assert all(m.text == text[m.start:m.end] for m in mentions)
+    assert "Equifax Equifax" not in {e.name for e in entities}

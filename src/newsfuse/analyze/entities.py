@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from ..records import Entity, Mention
 from .places import Place, gazetteer, normalise_name
 
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+
 _LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"}
 _PLACE_LABELS = {"GPE", "LOC", "FAC", "NORP"}
 # Titles spaCy sometimes leaves inside a PERSON span ("President Putin").
@@ -63,10 +65,11 @@ def find_entities(doc) -> tuple[list[Mention], list[Entity]]:
 
 # Nouns that make the name modifying them a disease, law, product or scheme,
 # not an organisation spaCy took it for: "the COVID-19 pandemic", "the Ebola
-# outbreak", "the iPhone app". Written from what these words mean, not from data.
+# outbreak", "the iPhone app", "Social Security numbers". Written from what these words mean, not from data.
 _THING_HEADS = {"pandemic", "epidemic", "outbreak", "virus", "vaccine", "vaccines", "vaccination", "variant",
-                "infection", "infections", "disease", "lockdown", "lockdowns", "act", "bill", "law",
-                "amendment", "directive", "app", "smartphone", "software", "drug", "scheme"}
+                "infection", "infections", "disease", "lockdown", "lockdowns", "act", "bill", "law", "outbreaks",
+                "viruses", "variants", "laws", "bills", "apps", "drugs",
+                "amendment", "directive", "app", "smartphone", "software", "drug", "scheme", "number", "numbers"}
 
 
 def _org_name(ent) -> str | None:
@@ -84,8 +87,9 @@ def _thing_names(ents) -> set[str]:
         name = _org_name(ent)
         if name is not None:
             head = ent.root.head
+            # the head's word, not its tag: the tagger takes "pandemic" for an adverb at times
             thing = ent.root.dep_ in ("compound", "nmod", "amod") and head.i >= ent.end \
-                and head.pos_ == "NOUN" and head.lemma_.lower() in _THING_HEADS
+                and head.lower_ in _THING_HEADS
             uses.setdefault(name, set()).add(thing)
     return {name for name, kinds in uses.items() if kinds == {True}}
 
@@ -126,6 +130,9 @@ def _actor_text(raw: _Raw, text: str) -> bool:
     if len(words) > 1 and words[0].lower() in _PHOTO_CREDITS and raw.label == "ORG":
         raw.start += len(words[0]) + 1 + raw.text[len(words[0]) + 1:].find(words[1])
         raw.text = text[raw.start:raw.end]
+    half = len(words) // 2
+    if len(words) % 2 == 0 and half and words[:half] == words[half:]:  # "Equifax Equifax": a caption beside the text
+        _set_end(raw, raw.start + raw.text.rindex(" ".join(words[half:])))
     letters = [w for w in words if w.isalpha()]
     shouted = len(letters) > 1 and all(w.isupper() for w in letters) and max(map(len, letters)) >= 5
     return not shouted or text[raw.end:raw.end + 3].lstrip().startswith("(")
@@ -286,10 +293,23 @@ def _places(raws: list[_Raw]) -> dict[int, Entity]:
         if raw.label not in _PLACE_LABELS:
             continue
         place = gaz.resolve(raw.text, countries)
-        if place is None and normalise_name(raw.text) in _BLOCS:
+        if place is None and (normalise_name(raw.text) in _BLOCS or _named_after_place(raw.text, gaz)):
             continue
         found[index] = _place_entity(place, raw)
     return found
+
+
+# Last words that make "<place> <word>" the name of a document, deal, meeting
+# or illness named after the place, not a place: "the Panama Papers", "the
+# Minsk agreement", "the Astana talks", "the Wuhan virus".
+_NAMED_AFTER = {"papers", "files", "leaks", "documents", "accord", "accords", "agreement", "deal", "talks",
+                "summit", "games", "olympics", "protocol", "process", "format", "declaration", "convention",
+                "dossier", "report", "virus", "flu", "syndrome", "index", "model", "group", "club"}
+
+
+def _named_after_place(text: str, gaz) -> bool:
+    words = _LEADING_THE.sub("", " ".join(text.split())).split()
+    return len(words) > 1 and words[-1].lower() in _NAMED_AFTER and gaz.resolve(" ".join(words[:-1])) is not None
 
 
 # "The West", "the East" name blocs of states, not places on a map: the

@@ -240,7 +240,7 @@ def _merge_events(analyses: list[Analysis], names: dict[str, str] | None = None,
     happenings: list[_Happening] = []
     by_actor: dict[tuple, list[int]] = defaultdict(list)  # a match shares an actor: only those are compared
     for analysis in analyses:
-        for event in analysis.events:
+        for event in filter(_has_actor, analysis.events):
             actors = _keys(event.source_names, names), _keys(event.target_names, names)
             keys = [(event.type, event.background, k) for k in actors[0] | actors[1]]
             candidates = sorted({i for key in keys for i in by_actor[key]})
@@ -253,6 +253,19 @@ def _merge_events(analyses: list[Analysis], names: dict[str, str] | None = None,
     views = [h.view for h in happenings]
     return sorted(views, key=lambda v: (v["background"], -len({e["article"] for e in v["evidence"]}),
                                         -len(v["evidence"])))
+
+
+# Words that stand for an actor without naming one: an event whose every actor
+# is one of these ("I support ...", "anyone can check", "it investigated") says
+# nothing a reader of the story can place.
+_STAND_INS = {"i", "you", "he", "she", "it", "we", "they", "me", "him", "her", "us", "them", "this", "that",
+              "these", "those", "who", "which", "someone", "anyone", "everyone", "some", "one", "none",
+              "nobody", "somebody", "anybody", "everybody", "others", "all", "both", "each"}
+
+
+def _has_actor(event: Event) -> bool:
+    """Whether some actor of ``event`` is named or described ("the gunman"), not only stood in for."""
+    return any(name.lower() not in _STAND_INS for name in event.source_names + event.target_names)
 
 
 def _event_view(event: Event) -> dict:
