@@ -207,3 +207,15 @@ def test_a_name_repeated_beside_itself_is_one_name():
     mentions, entities = find_entities(parse(text))
     assert all(m.text == text[m.start:m.end] for m in mentions)
     assert "Equifax Equifax" not in {e.name for e in entities}
+
+
+# -- where and when an event was told is not where and when it happens ----------------
+
+def test_a_planned_event_is_not_placed_or_dated_where_it_was_told():
+    from newsfuse.analyze.timex import find_timexes
+
+    text = "The spokesman told reporters in Paris on Tuesday that the ministers would meet in Rome."
+    doc = parse(text)
+    places = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "GPE"]
+    (meeting,) = find_events(doc, times=find_timexes(text, "2022-09-15"), places=places)
+    assert meeting.mode == "planned" and meeting.place == "Rome" and meeting.date is None

@@ -81,7 +81,7 @@ def find_events(doc, *, times: Iterable = (), places: Iterable[tuple] = (),
             if reporting_act(trigger, event):
                 continue
             event.place = _place(sent, places, trigger) or default_place
-            event.date = _date(sent, times, trigger) or default_date
+            event.date = _date(sent, times, trigger, told=event.mode in ("planned", "possible")) or default_date
             event.background = recalled(trigger)
             events.append(event)
     return events
@@ -605,11 +605,13 @@ def _clause_modes(verb) -> set[str]:
 
 def _place(sent, places: Sequence[tuple], trigger) -> str | None:
     """The locative place nearest the trigger ("On his first trip outside China,
-    Xi arrived in Central Asia": Central Asia), else the dateline."""
+    Xi arrived in Central Asia": Central Asia), else the dateline; never where
+    the event was told ("Ushakov told reporters in Moscow the presidents will
+    meet": the meeting is not in Moscow)."""
     text, offset = sent.text, sent.start_char  # doc.text would rebuild the whole text
     best = None
     for start, end, name in places:
-        if sent.start_char <= start < sent.end_char:
+        if sent.start_char <= start < sent.end_char and not _where_told(sent, start, end, trigger):
             before = text[max(0, start - 16 - offset):start - offset]
             dateline = start == sent.start_char and text[start - offset:end - offset].isupper()
             distance = abs(start - trigger.idx) if LOCATIVE.search(before) else len(text) if dateline else None
@@ -618,12 +620,30 @@ def _place(sent, places: Sequence[tuple], trigger) -> str | None:
     return best[1] if best else None
 
 
-def _date(sent, times: Sequence, trigger) -> str | None:
+def _where_told(sent, start: int, end: int, trigger) -> bool:
+    span = sent.doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and len(span) > 0 and _in_telling_clause(span.root, trigger)
+
+
+def _in_telling_clause(token, trigger) -> bool:
+    """Whether ``token`` belongs to the clause of a speech verb above the
+    trigger ("told reporters in Moscow on Tuesday that ... will meet")."""
+    node = token
+    for _ in range(12):
+        if node.pos_ in ("VERB", "AUX") or node.head is node:
+            break
+        node = node.head
+    return node is not trigger and node.lemma_.lower() in lex.SPEECH_VERBS and node in trigger.ancestors
+
+
+def _date(sent, times: Sequence, trigger, told: bool = False) -> str | None:
     """The calendar value of the time expression nearest the trigger among
     those dating its own clause or a clause above it ("On Friday, Putin is set
     to meet"), not another verb's clause ("they met ... just weeks before
     Russia invaded Ukraine on Feb. 24": Feb. 24 dates the invasion) or a
-    "since" ("their first talks since 2019")."""
+    "since" ("their first talks since 2019"). For a ``told`` (planned or
+    possible) event, not the clause of the speech verb telling it ("said on
+    Tuesday the leaders will meet": Tuesday is when it was said)."""
     text, offset, best = sent.text, sent.start_char, None  # doc.text would rebuild the whole text
     above = {trigger.i} | {t.i for t in trigger.ancestors}
     for ref in times:
@@ -632,7 +652,8 @@ def _date(sent, times: Sequence, trigger) -> str | None:
             continue
         if SINCE.search(text[max(0, ref.start - offset - 8):ref.start - offset]):
             continue
-        if _governing_verb(sent, ref) not in above:
+        verb = _governing_verb(sent, ref)
+        if verb not in above or (told and verb != trigger.i and sent.doc[verb].lemma_.lower() in lex.SPEECH_VERBS):
             continue
         distance = abs(ref.start - trigger.idx)
         if best is None or distance < best[0]:
