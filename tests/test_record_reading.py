@@ -219,3 +219,12 @@ def test_a_planned_event_is_not_placed_or_dated_where_it_was_told():
     places = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "GPE"]
     (meeting,) = find_events(doc, times=find_timexes(text, "2022-09-15"), places=places)
     assert meeting.mode == "planned" and meeting.place == "Rome" and meeting.date is None
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("The alliance offers a real alternative to Western banks, the minister said.", None),
+    ("Norway offers to mediate between the two sides.", "AGREE"),
+    ("Syria offered troops to Lebanon on Monday.", "AGREE"),
+])
+def test_offers_in_the_present_describe_unless_offering_to_act(text, kind):
+    assert [e[0] for e in events_of(text) if e[0] == "AGREE"] == ([kind] if kind else [])

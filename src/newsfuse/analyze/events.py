@@ -183,6 +183,8 @@ def trigger_type(token) -> str | None:
     kind = _lexicon_type(token) or _obligation_demand(token) or _told_in_person(token)
     if kind == "CONSULT" and _lemma(token) in lex.TRAVEL_VERBS and _travel_host(token) is None:
         return None
+    if _lemma(token) == "offer" and token.tag_ in ("VBZ", "VBP") and not any(c.dep_ == "xcomp" for c in token.children):
+        return None  # "the bloc offers an alternative" describes; "offered concessions", "offers to mediate" act
     if kind in lex.VIOLENCE_TYPES and token.lemma_.lower() in lex.CASUALTY_VERBS:
         return "FIGHT" if _military_agent(token) else "ASSAULT"
     return kind
