@@ -228,3 +228,13 @@ def test_a_planned_event_is_not_placed_or_dated_where_it_was_told():
 ])
 def test_offers_in_the_present_describe_unless_offering_to_act(text, kind):
     assert [e[0] for e in events_of(text) if e[0] == "AGREE"] == ([kind] if kind else [])
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Putin, Xi and Mongolian President Ukhnaa Khurelsukh are due to hold a three-way meeting in Samarkand.",
+     "Ukhnaa Khurelsukh"),
+    ("Lula, Modi and Kenyan President William Ruto are due to hold a three-way meeting in Delhi.", "William Ruto"),
+])
+def test_a_title_takes_in_the_name_after_it(text, person):
+    (meeting,) = [e for e in events_of(text) if e[0] == "CONSULT"]
+    assert person in meeting[1]

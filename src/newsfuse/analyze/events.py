@@ -529,11 +529,26 @@ def _phrase(head):
     while high + 1 in kept:
         high += 1
     doc = head.doc
+    high = _titled_name_end(head, high)
     while high > low and doc[high].is_punct:
         high -= 1
     while low < high and doc[low].tag_ == "PRP$":
         low += 1
     return doc[low:high + 1]
+
+
+def _titled_name_end(head, high: int) -> int:
+    """A title right before a person's name takes the name in, whatever the
+    parser hung it on ("Mongolian President Ukhnaa Khurelsukh", with the name
+    parsed as an apposition of another word)."""
+    doc, after = head.doc, high + 1
+    if head.lower_ not in _PEER_NOUNS or after >= len(doc) or doc[after].ent_iob_ != "B" \
+            or doc[after].ent_type_ != "PERSON":
+        return high
+    end = after
+    while end + 1 < len(doc) and doc[end + 1].ent_iob_ == "I":
+        end += 1
+    return end
 
 
 def _cuts_phrase(child) -> bool:
