@@ -238,3 +238,11 @@ def test_offers_in_the_present_describe_unless_offering_to_act(text, kind):
 def test_a_title_takes_in_the_name_after_it(text, person):
     (meeting,) = [e for e in events_of(text) if e[0] == "CONSULT"]
     assert person in meeting[1]
+
+
+@pytest.mark.parametrize("demonym, code", [("Senegalese", "SN"), ("Salvadorans", "SV"), ("Sierra Leonean", "SL"),
+                                           ("Mozambican", "MZ"), ("Kazakh", "KZ")])
+def test_every_countrys_demonym_names_its_country(demonym, code):
+    from newsfuse.analyze.places import gazetteer
+
+    assert gazetteer().country(demonym).country == code
