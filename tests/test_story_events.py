@@ -208,3 +208,26 @@ def test_an_articles_who_is_ranked_the_same_way():
     a = Analysis("a", entities=entities, mentions=mentions)
     who = _article_who(a.as_dict(), {"id": "a", "sentences": [[0, 100], [101, 400]]})
     assert [w["name"] for w in who] == ["Xi Jinping", "Narendra Modi"]  # Xi leads the article
+
+
+def test_the_leaders_named_by_role_are_the_parties_of_the_storys_central_meeting():
+    a = analysis("a", event("CONSULT", ["Xi Jinping", "Vladimir Putin"], place="Samarkand, Uzbekistan",
+                            date="2022-09-15"),
+                 event("CONSULT", ["presidents"], mode="planned", at=40))
+    b = analysis("b", event("CONSULT", ["Xi", "Putin"], date="2022-09-15"),
+                 event("CONSULT", ["two leaders"], mode="planned", at=40),
+                 event("CONSULT", ["Vladimir Putin", "Xi Jinping", "Narendra Modi"], mode="planned", at=80))
+    merged = story_events(a, b)
+    central = next(e for e in merged if len(e["sources"]) == 2)
+    assert len(central["evidence"]) == 4
+    assert not any(e["sources"] in (["presidents"], ["two leaders"]) for e in merged)
+
+
+def test_leaders_named_by_role_stay_apart_when_no_meeting_is_central_or_the_date_differs():
+    tie = story_events(analysis("a", event("CONSULT", ["Xi Jinping", "Vladimir Putin"], date="2022-09-15"),
+                                event("CONSULT", ["Narendra Modi", "Vladimir Putin"], date="2022-09-16", at=40),
+                                event("CONSULT", ["leaders"], at=80)))
+    assert ["leaders"] in [e["sources"] for e in tie]
+    later = story_events(analysis("a", event("CONSULT", ["Xi Jinping", "Vladimir Putin"], date="2022-09-15"),
+                                  event("CONSULT", ["leaders"], date="2023-03-20", at=80)))
+    assert ["leaders"] in [e["sources"] for e in later]

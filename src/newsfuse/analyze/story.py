@@ -239,8 +239,12 @@ def _merge_events(analyses: list[Analysis], names: dict[str, str] | None = None,
     names, places = names or {}, places or {}
     happenings: list[_Happening] = []
     by_actor: dict[tuple, list[int]] = defaultdict(list)  # a match shares an actor: only those are compared
+    generic = []
     for analysis in analyses:
         for event in filter(_has_actor, analysis.events):
+            if _by_role_only(event):
+                generic.append((event, analysis.article_id))
+                continue
             actors = _keys(event.source_names, names), _keys(event.target_names, names)
             keys = [(event.type, event.background, k) for k in actors[0] | actors[1]]
             candidates = sorted({i for key in keys for i in by_actor[key]})
@@ -250,9 +254,45 @@ def _merge_events(analyses: list[Analysis], names: dict[str, str] | None = None,
                 for key in keys:
                     by_actor[key].append(len(happenings) - 1)
             match.add(event, analysis.article_id)
+    for event, article_id in generic:
+        match = _central(happenings, event, places)
+        if match is None:
+            happenings.append(match := _Happening(event, (frozenset(), frozenset())))
+        match.add(event, article_id)
     views = [h.view for h in happenings]
     return sorted(views, key=lambda v: (v["background"], -len({e["article"] for e in v["evidence"]}),
                                         -len(v["evidence"])))
+
+
+# Plural words for the parties of a meeting ("the presidents will discuss",
+# "the two leaders"): they name the parties of the story's central meeting.
+_ROLE_WORDS = {"presidents", "leaders", "heads", "ministers", "premiers", "counterparts", "sides", "two",
+               "both", "the", "of", "state", "government", "foreign", "prime"}
+
+
+def _by_role_only(event: Event) -> bool:
+    """A reciprocal event whose parties are only named by their role ("the
+    presidents", "the two leaders")."""
+    actors = event.source_names + event.target_names
+    return event.type in _SYMMETRIC and bool(actors) and all(
+        set(name.lower().split()) <= _ROLE_WORDS and name.lower().split()[-1] in _ROLE_WORDS - {"the", "of"}
+        for name in actors)
+
+
+def _central(happenings: list[_Happening], event: Event, places: dict[str, Entity]) -> _Happening | None:
+    """The story's central happening of the event's type that "the leaders"
+    can only mean: the one with two or more named parties reported by more
+    articles than any other such; it must agree in date and place."""
+    parties = [h for h in happenings if h.view["type"] == event.type and not h.view["background"]
+               and len(h.sources | h.targets) >= 2]
+    reach = sorted(((len({e["article"] for e in h.view["evidence"]}), i) for i, h in enumerate(parties)), reverse=True)
+    if not reach or (len(reach) > 1 and reach[0][0] == reach[1][0]) or event.background:
+        return None
+    best = parties[reach[0][1]]
+    view = best.view
+    if _same_date(view["date"], event.date) and _same_place(view["place"], event.place, places):
+        return best
+    return None
 
 
 # Words that stand for an actor without naming one: an event whose every actor
