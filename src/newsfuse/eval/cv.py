@@ -92,6 +92,8 @@ def score_options(data: list[Labelled], options: ClusterOptions, order: str = "t
 
 
 # Role-conflict weights (``cluster.roles_conflict``), searched at every point.
+# Two values keep the search at twice its old cost; .4 already split reports
+# of one event in an in-sample look at ecbplus_dev (docs/MEASUREMENTS.md).
 ROLES_WEIGHTS = (0.0, 0.2)
 
 
