@@ -25,6 +25,6 @@ def test_folds_by_topic_keep_both_events_of_a_topic_together():
 
 
 def test_the_names_grid_is_searched_only_when_some_article_has_no_headline():
-    assert len(default_grid()) == 108 and len(default_grid(names=True)) == 212
+    assert len(default_grid()) == 216 and len(default_grid(names=True)) == 424
     options = with_params(ClusterOptions(), default_grid()[0])
     assert (options.lead_names_weight, options.lead_conflict_weight, options.lead_threshold) == (0.0, 0.0, None)

@@ -80,6 +80,8 @@ def with_params(base: ClusterOptions, params: dict) -> ClusterOptions:
         options = replace(options, lead_threshold=None)
     if "title_weight" in params:
         options = replace(options, lead_weights=(options.title_weight, options.body_weight, options.terms_weight))
+    if "roles_weight" in params:
+        options = replace(options, lead_roles_weight=options.roles_weight)
     return options
 
 
@@ -89,16 +91,23 @@ def score_options(data: list[Labelled], options: ClusterOptions, order: str = "t
     return clustering_scores(pred, gold)
 
 
+# Role-conflict weights (``cluster.roles_conflict``), searched at every point.
+# Two values keep the search at twice its old cost; .4 already split reports
+# of one event in an in-sample look at ecbplus_dev (docs/MEASUREMENTS.md).
+ROLES_WEIGHTS = (0.0, 0.2)
+
+
 def default_grid(names: bool = False) -> list[dict]:
     """The search space: headline-heavy to term-heavy weightings, thresholds
-    from permissive to strict, with and without the time penalty (108 points);
-    with ``names`` (data with lead-only articles), also 104 points that weigh
-    the specific terms and their conflicts (``cluster.specific_terms``)."""
+    from permissive to strict, with and without the time penalty and the
+    role-conflict penalty (216 points); with ``names`` (data with lead-only
+    articles), also 208 points that weigh the specific terms and their
+    conflicts (``cluster.specific_terms``)."""
     grid = []
-    for title, body, threshold, time_weight in itertools.product(
-            [0.3, 0.45, 0.6], [0.1, 0.2], [t / 100 for t in range(24, 51, 3)], [0.0, 0.1]):
+    for title, body, threshold, time_weight, roles in itertools.product(
+            [0.3, 0.45, 0.6], [0.1, 0.2], [t / 100 for t in range(24, 51, 3)], [0.0, 0.1], ROLES_WEIGHTS):
         grid.append({"title_weight": title, "body_weight": body, "terms_weight": round(1 - title - body, 2),
-                     "threshold": threshold, "time_weight": time_weight,
+                     "threshold": threshold, "time_weight": time_weight, "roles_weight": roles,
                      "lead_names_weight": 0.0, "lead_conflict_weight": 0.0})  # explicit: not the defaults'
     return grid + (names_grid() if names else [])
 
@@ -112,10 +121,11 @@ NAMES_WEIGHTS = ((0.2, 0.3, 0.45), (0.35, 0.15, 0.3))
 
 def names_grid() -> list[dict]:
     grid = []
-    for (title, terms, names), conflict, threshold, time_weight in itertools.product(
-            NAMES_WEIGHTS, [0.0, 0.4], [t / 100 for t in range(15, 52, 3)], [0.0, 0.1]):
+    for (title, terms, names), conflict, threshold, time_weight, roles in itertools.product(
+            NAMES_WEIGHTS, [0.0, 0.4], [t / 100 for t in range(15, 52, 3)], [0.0, 0.1], ROLES_WEIGHTS):
         grid.append({"title_weight": title, "body_weight": 0.1, "terms_weight": terms, "lead_names_weight": names,
-                     "lead_conflict_weight": conflict, "threshold": threshold, "time_weight": time_weight})
+                     "lead_conflict_weight": conflict, "threshold": threshold, "time_weight": time_weight,
+                     "roles_weight": roles})
     return grid
 
 
