@@ -123,6 +123,12 @@ COVER_MID = 0.2
 # keeps "quake struck Qeshm on Sunday" apart from "teams flew tents to
 # Qeshm on Monday" (tests/test_claim_facts.py).
 SLOT_PENALTY = 0.1
+ENTITY_CAP = ENTITY_BONUS_CAP
+FEATURES = ("window", "sentence", "cover", "entities", "persons", "phrase", "number", "mismatch",
+            "persons_disjoint", "places_disjoint", "days_disjoint", "masked")
+PAIR_WEIGHTS = np.array([1.0, SENTENCE_WEIGHT, COVER_WEIGHT, ENTITY_BONUS, PERSON_BONUS, PHRASE_BONUS, NUMBER_BONUS,
+                         -MISMATCH_PENALTY, -SLOT_PENALTY, -SLOT_PENALTY, -SLOT_PENALTY, 0.0])
+PAIR_BIAS = -COVER_WEIGHT * COVER_MID
 
 
 @dataclass
@@ -216,6 +222,7 @@ class StoryAlignment:
         self.roots: dict[str, str] = {}
         self._status: dict[int, AlignedClaim] = {}
         self._whole = _Rows()  # claim number -> whole-claim vector
+        self._masked_rows = _Rows()  # claim number -> its vector with numbers masked
         self._windows = _Rows()  # every claim's window vectors, claim after claim
         self._window_start: list[int] = []  # claim number -> its first row in _windows
         self._window_count: list[int] = []
@@ -258,6 +265,7 @@ class StoryAlignment:
         number = len(self.articles)
         self.articles.append(article)
         start = len(self.claims)
+        self._masked_rows.extend(article.vectors.masked)  # before the slots, which compare them
         for index, claim in enumerate(article.claims):
             claim.outlet, claim.published = article.outlet, article.published
             self.claims.append(claim)
@@ -359,12 +367,23 @@ class StoryAlignment:
         scores = {}
         for row, claim in enumerate(new):
             others = sorted(set(nearest[row].tolist()) | self._lexical_candidates(claim, first))
-            best = self._best_windows(claim, others)
-            for other, window, sentence in zip(others, best, similar[row, others]):
-                cover = COVER_WEIGHT * (self._cover(claim, other) - COVER_MID)
-                scores[claim, other] = float(window + SENTENCE_WEIGHT * sentence) + cover + \
-                    _bonus(self._keys[claim], self._keys[other])
+            features = self._features(claim, others, self._best_windows(claim, others), similar[row, others])
+            for other, value in zip(others, features @ PAIR_WEIGHTS + PAIR_BIAS):
+                scores[claim, other] = float(value)
         return scores
+
+    def pair_features(self, claim: int, others: list[int]) -> np.ndarray:
+        """The ``FEATURES`` of one story claim with others (for fitting ``PAIR_WEIGHTS``)."""
+        sentence = self._whole.array[others] @ self._whole.array[claim]
+        return self._features(claim, others, self._best_windows(claim, others), sentence)
+
+    def _features(self, claim: int, others: list[int], window: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+        """One row of ``FEATURES`` per other claim."""
+        keys = self._keys[claim]
+        rows = np.array([(self._cover(claim, other), *_key_features(keys, self._keys[other])) for other in others],
+                        dtype=np.float64)
+        masked = self._masked_rows.array[others] @ self._masked_rows.array[claim]
+        return np.column_stack([window, sentence, rows, masked])
 
     def _cover(self, claim: int, other: int) -> float:
         """How far each claim states the other's content: the content words
@@ -602,8 +621,7 @@ class StoryAlignment:
         return found
 
     def _masked(self, claim: int) -> np.ndarray:
-        article, index = self.owner[claim]
-        return self.articles[article].vectors.masked[index]
+        return self._masked_rows.array[claim]
 
 
 def _links(scores: dict[tuple[int, int], float], article_of) -> list[tuple[float, int, int]]:
@@ -700,17 +718,15 @@ class _Keys:
                    frozenset(d[:10] for d in claim.dates if len(d) >= 10))
 
 
-def _bonus(a: _Keys, b: _Keys) -> float:
-    value = ENTITY_BONUS * min(len(a.entities & b.entities), ENTITY_BONUS_CAP)
-    value += PERSON_BONUS * len(a.persons & b.persons) / max(min(len(a.persons), len(b.persons)), 1)
-    value += PHRASE_BONUS * bool(a.phrases & b.phrases) + NUMBER_BONUS * bool(a.numbers & b.numbers)
+def _key_features(a: _Keys, b: _Keys) -> tuple:
+    """The ``FEATURES`` read from two claims' keys, from "entities" to "days_disjoint"."""
     # quotes of two different people, or dates months apart: two facts, however alike the words
-    if (a.speaker and b.speaker and a.speaker != b.speaker) or (a.months and b.months and not a.months & b.months):
-        value -= MISMATCH_PENALTY
+    mismatch = bool(a.speaker and b.speaker and a.speaker != b.speaker) or _disjoint(a.months, b.months)
     # each names people (a city, a day) and none of the other's: another who (where, when)
-    value -= SLOT_PENALTY * (_disjoint(a.persons, b.persons) + _disjoint(a.places, b.places)
-                             + _disjoint(a.days, b.days))
-    return value
+    return (min(len(a.entities & b.entities), ENTITY_CAP),
+            len(a.persons & b.persons) / max(min(len(a.persons), len(b.persons)), 1),
+            bool(a.phrases & b.phrases), bool(a.numbers & b.numbers), mismatch,
+            _disjoint(a.persons, b.persons), _disjoint(a.places, b.places), _disjoint(a.days, b.days))
 
 
 def _disjoint(a: frozenset, b: frozenset) -> bool:
