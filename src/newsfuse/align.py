@@ -226,6 +226,7 @@ class StoryAlignment:
         self.facts_by_id: dict[int, _Fact] = {}
         self.home: dict[int, int] = {}  # claim number -> its fact (pair facts excluded)
         self.paired: set[int] = set()  # claims in a pair fact
+        self._pairs_of: dict[int, set[int]] = {}  # claim -> the pair facts holding it (never merged away)
         self.copy_links: list[tuple[str, str]] = []
         self.roots: dict[str, str] = {}
         self._status: dict[int, AlignedClaim] = {}
@@ -299,6 +300,7 @@ class StoryAlignment:
         for member in members:
             if pair:
                 self.paired.add(member)
+                self._pairs_of.setdefault(member, set()).add(fact_id)
             else:
                 self.home[member] = fact_id
         return fact_id
@@ -352,15 +354,13 @@ class StoryAlignment:
 
     def _mostly_sides(self, key: tuple) -> bool:
         sides = set(self._slot_sides[key])
-        facts = {self.home[n] for n in sides if n in self.home} | \
-            {f for f, fact in self.facts_by_id.items() if fact.pair and not sides.isdisjoint(fact.members)}
+        facts = {self.home[n] for n in sides if n in self.home}.union(*(self._pairs_of.get(n, ()) for n in sides))
         return any(2 * len(sides.intersection(self.facts_by_id[f].members)) > len(self.facts_by_id[f].members)
                    for f in facts)
 
     def _facts_of(self, claims: set[int]) -> set[int]:
-        if not claims:
-            return set()
-        return {f for f, fact in self.facts_by_id.items() if not claims.isdisjoint(fact.members)}
+        """The facts holding any of these claims: each claim's home and its pair facts."""
+        return {self.home[c] for c in claims if c in self.home}.union(*(self._pairs_of.get(c, ()) for c in claims))
 
     # ---- scoring --------------------------------------------------------------
 
