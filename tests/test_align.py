@@ -48,9 +48,16 @@ def status_of(facts, *phrases) -> set[str]:
 
 
 @pytest.mark.parametrize("phrases", [
-    ("first trip outside China",),                       # Xi's first trip abroad since the pandemic
+    pytest.param(("first trip outside China",), marks=pytest.mark.xfail(  # Xi's first trip abroad
+        strict=True, reason="the AP lead ('... on Thursday ... during his first trip overseas') and 'On his first "
+                            "trip outside China ... Xi arrived ... on Wednesday' score 3.3 log-odds, and the "
+                            "hand-set DAY_PENALTY (4.5: days named by both, none agreeing) takes it below the link: "
+                            "the lead states two facts and the day is the other one's (docs/MEASUREMENTS.md)")),
     ("a security bloc comprising Russia, China, India",),  # the SCO's membership
-    ("“no limits” partnership",),
+    pytest.param(("“no limits” partnership",), marks=pytest.mark.xfail(
+        strict=True, reason="'The last time Xi and Putin met in person ...' / 'Xi and Putin last met in Beijing "
+                            "in early February ...' score -0.2 log-odds with the fitted pair weights, the link "
+                            "is 0 (p = .5); the hand-set score linked them (docs/MEASUREMENTS.md)")),
     pytest.param(("bilateral meeting between Putin and Modi",), marks=pytest.mark.xfail(
         strict=True, reason="the static vectors score 'a bilateral meeting between Putin and Modi' against "
                             "'Putin will meet ... Indian premier Narendra Modi' at 0.60 (MiniLM 0.98): a known "
@@ -90,15 +97,16 @@ def test_seed_claims_keep_evidence_and_attribution(seed_facts):
 
 def test_scores_on_seed_gold(static):
     scores = score_story(load_gold(GOLD), static, data=EXAMPLES.parent)
-    # measured: pair P 0.70 R 0.55, status accuracy 0.85, no conflicts (in-sample: see align.py).
-    # Before facts were split and links had to be the best both ways (or the
-    # one best one-way link from an article): P 0.75 R 0.64, accuracy 0.92;
-    # the change was chosen on the whole dev gold, where it raised pair F1
-    # (docs/MEASUREMENTS.md). With MiniLM over every window recall was 0.82:
-    # the static vectors miss the lists of leaders ("Iranian, Kyrgyz,
-    # Pakistani ... leaders") that MiniLM matched; the floor follows the measurement.
-    assert scores["pair_precision"] >= 0.65 and scores["pair_recall"] >= 0.5
-    assert scores["status_accuracy"] >= 0.8 and scores["conflicting_predicted"] == 0
+    # measured: pair P 0.67 R 0.36, status accuracy 0.79, no conflicts (in-sample: see align.py).
+    # With the hand-set score: P 0.70 R 0.55, accuracy 0.85. The fitted pair
+    # weights raised pair F1 on the 11 development stories, in-sample and
+    # leave-one-story-out, and lost two of these 11 pairs, loose paraphrases
+    # ("Xi and Putin last met in Beijing in early February" / "The last time
+    # Xi and Putin met in person, just weeks before ..." scores -0.3, the
+    # link 0). Before facts were split: P 0.75 R 0.64, accuracy 0.92; with
+    # MiniLM over every window recall was 0.82 (docs/MEASUREMENTS.md).
+    assert scores["pair_precision"] >= 0.6 and scores["pair_recall"] >= 0.3
+    assert scores["status_accuracy"] >= 0.75 and scores["conflicting_predicted"] == 0
 
 
 BLAST = "A bomb blast at a crowded market in Kabul killed {n} people on Monday, the interior ministry said."
@@ -184,7 +192,8 @@ def test_disagreements_and_citations_on_the_development_gold(static):
     data = shared_file("data", "stories", "news_cluster.jsonl").parents[1]
     scores = evaluate_claims(files, data=data, static=static)
     pooled = scores["pooled"]
-    assert pooled["disagreement_precision"] >= 0.78 and pooled["disagreement_recall"] >= 0.58
+    # measured P .852 R .605 (fitted pair weights; .806/.651 on ECB+ alone before)
+    assert pooled["disagreement_precision"] >= 0.8 and pooled["disagreement_recall"] >= 0.58
     assert pooled["citation_precision"] >= 0.95
     # no false disputes where the reports agree (event 37 had three in an earlier attempt)
     assert all(scores["stories"][f"news_cluster_event_{n}"]["disagreement_predicted"] == 0 for n in (4, 5, 37))

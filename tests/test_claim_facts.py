@@ -99,24 +99,26 @@ def _ecbplus_scores(static, names: list[str]) -> dict:
 @pytest.mark.slow
 def test_ecbplus_development_gold_floor(static):
     """Floors at the measured figures (docs/MEASUREMENTS.md, "Issue 12 claims,
-    all of it together") minus a margin: the six ECB+ development stories,
-    pair P .745 R .359, status accuracy .712, corroborated P .829 R .692
-    (facts alone gave corroborated P .749: most wrong "corroborated" sentences
-    were conflicting in the gold, which the disputes now catch)."""
+    all of it together", "Pair weights fitted") minus a margin: the six ECB+
+    development stories, pair P .803 R .420, status accuracy .730,
+    corroborated P .842 R .716 with the fitted pair weights (in-sample: the
+    weights were fitted on these and five more stories; with the hand-set
+    score P .745 R .359, accuracy .712, corroborated P .829 R .692)."""
     mean = _ecbplus_scores(static, [f"{n}_ecbplus" for n in (3, 7, 8, 12, 20, 21)])["mean"]
-    assert mean["pair_precision"] >= 0.7 and mean["pair_recall"] >= 0.33
-    assert mean["status_accuracy"] >= 0.67
-    assert mean["corroborated_precision"] >= 0.78 and mean["corroborated_recall"] >= 0.65
+    assert mean["pair_precision"] >= 0.76 and mean["pair_recall"] >= 0.39
+    assert mean["status_accuracy"] >= 0.69
+    assert mean["corroborated_precision"] >= 0.8 and mean["corroborated_recall"] >= 0.67
 
 
 @pytest.mark.slow
 def test_ecbplus_held_out_gold_floor(static):
-    """The two ECB+ stories kept aside (never tuned on): pair P .685 R .360,
-    status accuracy .734, corroborated P .833 R .723, citation precision 1.0
-    measured; they found none of the 14 disagreeing sentences (7 predicted,
-    all wrong), so no disagreement floor holds here: docs/MEASUREMENTS.md."""
+    """The two ECB+ stories kept aside (never tuned on, not used to fit the
+    pair weights): pair P .708 R .430, status accuracy .758, corroborated P
+    .856 R .743, citation precision .985 measured (hand-set score: .685 /
+    .360, .734, .833 / .723, 1.0); they find none of the 14 disagreeing
+    sentences, so no disagreement floor holds here: docs/MEASUREMENTS.md."""
     scores = _ecbplus_scores(static, ["18_ecbplus", "4_ecb"])
     mean, pooled = scores["mean"], scores["pooled"]
-    assert mean["pair_precision"] >= 0.62 and mean["pair_recall"] >= 0.32
-    assert mean["status_accuracy"] >= 0.68 and mean["corroborated_precision"] >= 0.75
+    assert mean["pair_precision"] >= 0.65 and mean["pair_recall"] >= 0.39
+    assert mean["status_accuracy"] >= 0.71 and mean["corroborated_precision"] >= 0.8
     assert pooled["citation_precision"] >= 0.95
