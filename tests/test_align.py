@@ -161,6 +161,17 @@ def test_reported_speech_is_attributed_to_its_speaker():
     assert not stated.attributed and stated.speaker is None
 
 
+def test_a_claim_quoting_a_thing_has_no_speaker():
+    """"According to a schedule" attributes the claim but names no one: the
+    raw source words are not shown as a speaker."""
+    text = ("According to a schedule released by the Kremlin, the two leaders will meet on Thursday afternoon. "
+            "Kremlin aide Yuri Ushakov said the leaders would discuss Ukraine and Taiwan at the meeting.")
+    one = article(text, "Outlet A")
+    speakers = {claim.speaker for claim in extract_claims(one, next(analyze_articles([one])))}
+    assert "Yuri Ushakov" in speakers
+    assert not any(s and "schedule" in s for s in speakers)
+
+
 def test_a_toll_disputed_across_the_story_shows_on_every_fact_giving_it(static):
     """The third report's toll is in a sentence alignment may join to nothing
     else; it is still one side of the dispute."""

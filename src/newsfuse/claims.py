@@ -193,7 +193,9 @@ def _attribute(claim: Claim, quotes: list[Quote]) -> None:
     if best is None or _cover(best, claim.span) < _QUOTE_COVER * len(claim.span.text):
         return
     claim.attributed = True
-    claim.speaker = best.speaker or (best.source.text if best.source else None)
+    # The quote's resolved speaker only: its raw source words may be an
+    # unresolved pronoun or a thing ("they", "a schedule"), no one's words.
+    claim.speaker = best.speaker
     claim.speaker_entity = best.speaker_entity
     fact = claim.fact
     start, end = max(best.content.start, fact.start), min(best.content.end, fact.end)
