@@ -172,6 +172,21 @@ def test_a_claim_quoting_a_thing_has_no_speaker():
     assert not any(s and "schedule" in s for s in speakers)
 
 
+SUMMIT = "The leaders of eight countries gathered in the city on Thursday for the two-day summit of the bloc. "
+
+
+def test_two_peoples_own_words_are_two_facts(static):
+    """Alike quotes by different speakers are not one fact; the same words
+    quoted from the same speaker by two outlets are."""
+    modi = '"At the summit, I look forward to exchanging views on regional and international issues," Modi said.'
+    xi = '"We are willing to use this summit to exchange views on international and regional issues," Xi said.'
+    a, b = article(SUMMIT + modi, "Outlet A"), article(SUMMIT + xi, "Outlet B")
+    assert status_of(aligned([a, b], static), "exchang") == {"single-source"}
+    c = article("Heads of state arrived for talks on trade and security across the region this week. "
+                + modi.replace("Modi said", "Modi told reporters"), "Outlet C")
+    assert status_of(aligned([a, c], static), "exchang") == {"corroborated"}
+
+
 def test_a_toll_disputed_across_the_story_shows_on_every_fact_giving_it(static):
     """The third report's toll is in a sentence alignment may join to nothing
     else; it is still one side of the dispute."""
