@@ -1,5 +1,6 @@
 """The defining example: the two Samarkand reports make one story."""
 
+import re
 import shutil
 
 import pytest
@@ -130,6 +131,22 @@ def test_every_summary_sentence_comes_from_an_article_and_cites_every_outlet_sta
     # most corroborated first: both outlets' facts lead, single-source ones follow
     sources = [s["independent_sources"] for s in summary]
     assert sources == sorted(sources, reverse=True) and sources[0] == 2
+
+
+def test_no_summary_sentence_cites_an_outlet_for_words_it_does_not_quote(seed_story):
+    """Issue 12: "Xi told Putin ... as 'great powers'" was cited to both
+    outlets, but only AFP quotes "great powers"; the other reports the
+    meeting. A sentence all its outlets can be cited for stands for the
+    meeting instead, and no citation vouches for quoted words it lacks."""
+    story = seed_story[1]
+    texts = {a["id"]: a["text"] for a in story["articles"]}
+    for sentence in story["summary"]:
+        for quoted in re.findall(r"[“\"]([^“”\"]+)[”\"]", sentence["text"]):
+            for c in sentence["citations"]:
+                assert quoted.lower() in texts[c["article"]][c["start"]:c["end"]].lower(), (quoted, c)
+    first = story["summary"][0]
+    assert "great powers" not in first["text"] and "Thursday" in first["text"]
+    assert len({c["article"] for c in first["citations"]}) == 2
 
 
 def test_the_timeline_gives_dates_the_articles_state_in_order(seed_story):

@@ -47,6 +47,13 @@ MIN_WORDS, MAX_WORDS = 6, 60
 # are this close (restatements of one fact sit at 0.75 and above, see
 # REPEAT_COSINE; claims joined on a shared phrase or topic sit lower).
 CITE_COSINE = 0.7
+# Words in quotation marks are one source's exact words: an article vouches
+# for a sentence quoting them only if its own sentence carries them too
+# (most of their words: "no-limits" vs "no limits", a dropped article). An
+# outlet reporting the meeting does not vouch for what Xi was quoted saying
+# at it ("great powers").
+_QUOTED = re.compile(r"[“\"]([^“”\"]{2,})[”\"]|‘([^‘’]{2,})’")
+QUOTE_WORDS_CARRIED = 0.8
 
 
 def summarize(facts: list[AlignedClaim], vector_of, lead: set, *, limit: int = MAX_SUMMARY) -> list[dict]:
@@ -96,7 +103,27 @@ def _clearest(fact: AlignedClaim, lead: set) -> Claim | None:
         latest = fact.values[-1].claim
         return latest if _standalone(latest) else None
     usable = [c for c in fact.claims if _standalone(c)]
-    return min(usable, key=lambda c: (c.key not in lead, abs(len(c.span.text.split()) - 25)), default=None)
+    return min(usable, key=lambda c: (c.key not in lead, -_carried_by(c, fact), abs(len(c.span.text.split()) - 25)),
+               default=None)
+
+
+def _carried_by(claim: Claim, fact: AlignedClaim) -> int:
+    """How many of the fact's other articles carry the claim's quoted words:
+    of two lead sentences, one all of them can be cited for stands for the
+    fact best (a lead's place still comes first: a sentence from deeper down
+    is more often a loose member of the fact)."""
+    return len({c.article_id for c in fact.claims if c.article_id != claim.article_id and carries_quotes(c, claim)})
+
+
+def carries_quotes(claim: Claim, sentence: Claim) -> bool:
+    """Whether ``claim``'s sentence holds most words of each phrase that
+    ``sentence`` puts in quotation marks (true when it quotes nothing)."""
+    words = set(re.findall(r"\w+", claim.span.text.lower()))
+    for match in _QUOTED.finditer(sentence.span.text):
+        quoted = set(re.findall(r"\w+", (match.group(1) or match.group(2)).lower()))
+        if quoted and len(quoted & words) < QUOTE_WORDS_CARRIED * len(quoted):
+            return False
+    return True
 
 
 def _standalone(claim: Claim) -> bool:
@@ -121,11 +148,11 @@ def _sentence_view(fact: AlignedClaim, claim: Claim, vector_of=None) -> dict:
 
 def states(claim: Claim, sentence: Claim, vector_of) -> bool:
     """Whether ``claim`` states what ``sentence`` (of the same fact) says:
-    the sentence itself, or a close restatement whose figures do not
-    contradict it."""
+    the sentence itself, or a close restatement that carries its quoted words
+    and whose figures do not contradict it."""
     if claim.key == sentence.key:
         return True
-    if float(vector_of(claim) @ vector_of(sentence)) < CITE_COSINE:
+    if float(vector_of(claim) @ vector_of(sentence)) < CITE_COSINE or not carries_quotes(claim, sentence):
         return False
     mine, theirs = claim_measures(claim), claim_measures(sentence)
     return not any(compare(mine[k], claim, theirs[k], sentence) for k in mine.keys() & theirs.keys())

@@ -1,0 +1,32 @@
+"""Which articles a summary sentence may cite (summary.carries_quotes)."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from newsfuse.summary import carries_quotes
+
+
+def claim(text: str):
+    return SimpleNamespace(span=SimpleNamespace(text=text))
+
+
+GREAT_POWERS = 'Xi told Putin on Thursday that Beijing would work with Moscow as "great powers".'
+
+
+@pytest.mark.parametrize("citing, carried", [
+    ("Xi and Putin met in Samarkand on Thursday.", False),  # the meeting, not the quoted words
+    ("Beijing is willing to work with Moscow as “great powers”, Xi told Putin.", True),
+    ("Xi said China would act with Russia as great powers.", True),  # the words, unquoted
+    ("Xi spoke of powers that are great.", True),  # both words: as close as words can tell
+    ("Xi spoke of great friendship.", False),  # half the words
+])
+def test_an_article_vouches_for_quoted_words_only_if_its_sentence_carries_them(citing, carried):
+    assert carries_quotes(claim(citing), claim(GREAT_POWERS)) is carried
+
+
+def test_a_sentence_quoting_nothing_is_carried_by_any_restatement_and_apostrophes_are_not_quotes():
+    sentence = claim("China’s leader met Russia’s president, the Kremlin’s aide said.")
+    assert carries_quotes(claim("Xi met Putin."), sentence)
+    assert not carries_quotes(claim("Xi met Putin."), claim("They declared a ‘no limits’ partnership."))
+    assert carries_quotes(claim("They signed a no-limits pact."), claim("They declared a ‘no limits’ partnership."))
