@@ -23,8 +23,9 @@ from .timex_calendar import value_period
 # Bumped when an extractor changes what it finds, so stored analyses made by
 # an older one can be told apart and redone (`newsfuse analyze --redo`).
 # 2: reporting acts dropped, background events marked, "X told Y" a CONSULT; 3: clauses;
-# 4: travel without a host no CONSULT, topics no targets, things no actors, speakers only agents
-ANALYSIS_VERSION = 4
+# 4: travel without a host no CONSULT, topics no targets, things no actors, speakers only agents;
+# 5: a predicative cue's content keeps its "as" phrase ("describing the summit as ...")
+ANALYSIS_VERSION = 5
 
 
 # spaCy parses at most this many characters at a time: it needs about 1 GB of

@@ -36,6 +36,11 @@ from .quotes_model import (
 Fragments = tuple[tuple[int, int], ...]
 _OPENING, _CLOSING = {"“", '"', "''"}, {"”", '"', "''"}
 _SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
+# Cues that say what something is ("describing the summit as taking place
+# against ...", "called it a provocation"): what is said is the object with
+# its "as" phrase or predicate, not the object alone ("the summit").
+_PREDICATIVE_CUES = frozenset("describe call characterise characterize label brand portray depict "
+                              "term dub".split())
 
 
 @dataclass
@@ -77,12 +82,22 @@ def _attribution(doc, cue, models, regions) -> Attribution | None:
     content_tokens = _span_tokens("content", content, models["keep"]) - cue_tokens - source_tokens
     if content is not None and content.i == cue.head.i:
         content_tokens -= set(_subtree(cue))
+    content_tokens |= _predicate_of(cue, content)
     content_frags = _widen_to_quotes(_fragments(doc, content_tokens), regions, _fragments(doc, cue_tokens))
     if not content_frags:
         return None
     return Attribution(cue=_fragments(doc, cue_tokens), content=content_frags,
                        source=_fragments(doc, source_tokens), kind=_kind(content_frags, regions),
                        cue_head=cue.i, source_head=source.i if source is not None else -1)
+
+
+def _predicate_of(cue, content) -> set[int]:
+    """The "as" phrase or predicate that completes an object of a
+    predicative cue (``_PREDICATIVE_CUES``), when the object is the content."""
+    if content is None or content.head.i != cue.i or cue.lemma_.lower() not in _PREDICATIVE_CUES:
+        return set()
+    return {i for child in cue.children if child.i > content.i
+            and (child.dep_ == "oprd" or (child.dep_ == "prep" and child.lower_ == "as")) for i in _subtree(child)}
 
 
 def _span_tokens(role: str, head, keep_model) -> set[int]:
