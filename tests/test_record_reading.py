@@ -140,13 +140,14 @@ def test_agent_nouns(word, agent):
     assert is_agent_noun(word) is agent
 
 
-def test_the_story_shows_an_unresolved_source_as_unattributed_and_last():
+def test_the_story_shows_a_thing_as_the_source_in_brackets_and_a_pronoun_as_unattributed_and_last():
     quotes = [Quote(Span(0, 20, "the talks will go on"), "indirect", Span(21, 33, "according to"),
                     Span(34, 44, "a schedule")),
               Quote(Span(50, 70, "prices will rise"), "indirect", Span(71, 75, "said"), Span(76, 84, "the bank"),
-                    speaker="the bank")]
+                    speaker="the bank"),
+              Quote(Span(90, 110, "it would rain"), "indirect", Span(111, 115, "said"), Span(116, 120, "they"))]
     found = combine([Analysis("a", quotes=quotes)])["quotes"]
-    assert [group["speaker"] for group in found] == ["the bank", UNATTRIBUTED]
+    assert [group["speaker"] for group in found] == ["the bank", "(a schedule)", UNATTRIBUTED]
 
 
 def test_a_quote_inside_another_of_the_same_speaker_is_told_once():

@@ -107,8 +107,13 @@ def _quotes(analysis: dict) -> list[str]:
         lines.append(f"  {speaker['speaker']} ({len(quotes)})")
         for quote in quotes:
             cue = f", {quote['cue']}" if quote.get("cue") else ""
-            lines.append(f"    - {quote['kind']}{cue}: “{_clip(quote['content'])}”")
+            lines.append(f"    - {quote['kind']}{cue}: {_quoted(_clip(quote['content']))}")
     return lines
+
+
+def _quoted(text: str) -> str:
+    """The words in quotation marks, unless a direct quote brings its own."""
+    return text if text[:1] in "“\"" and text[-1:] in "”\"…" else f"“{text}”"
 
 
 def _clip(text: str) -> str:

@@ -322,8 +322,9 @@ def _quotes_by_speaker(analyses: list[Analysis], remap: dict[str, str], entities
             key, name = _speaker(quote, remap, entities)
             speakers.setdefault(key, {"speaker": name, "entity": key if key in entities else None})
             groups[key].append(_quote_view(quote, analysis.article_id))
-    # named speakers first, most quoted first, the unattributed last
+    # named speakers first, most quoted first, then things ("(a schedule)"), the unattributed last
     order = sorted(groups, key=lambda key: (speakers[key]["speaker"] == UNATTRIBUTED,
+                                            speakers[key]["speaker"].startswith("("),
                                             speakers[key]["entity"] is None, -len(groups[key])))
     return [{**speakers[key], "quotes": _outermost(groups[key])} for key in order]
 
@@ -346,9 +347,18 @@ def _speaker(quote: Quote, remap: dict[str, str], entities: dict[str, Entity]) -
         if key in entities:
             return key, entities[key].name
     # the extractor leaves ``speaker`` empty for an unresolved pronoun ("they")
-    # or a thing ("according to a schedule"): the source's words are no speaker
-    name = quote.speaker or UNATTRIBUTED
+    # or a thing ("according to a schedule"): the source's words are no
+    # speaker, but a thing is still a source, shown in brackets as written
+    name = quote.speaker or _unnamed_source(quote)
     return "text:" + name.lower(), name
+
+
+_PRONOUNS = frozenset("i you he she it we they this that these those who one someone".split())
+
+
+def _unnamed_source(quote: Quote) -> str:
+    words = quote.source.text.strip() if quote.source else ""
+    return f"({words})" if words and words.lower() not in _PRONOUNS else UNATTRIBUTED
 
 
 # The quote extractor follows PolNeAR, where any attributed stance is an
