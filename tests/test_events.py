@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from conftest import shared_file
 
-from newsfuse.analyze.events import find_events
+from newsfuse.analyze.events import find_events, mark_references
 from newsfuse.analyze.nlp import load_nlp
 from newsfuse.analyze.timex import find_timexes
 from newsfuse.eval.events import HELD_OUT, evaluate_events
@@ -132,3 +132,18 @@ def test_quality_floor_on_plover_gsr():
     assert held_out["target_f1"] >= 0.32
     whole = evaluate_events(path)
     assert whole["n_docs"] == 322 and whole["event_f1"] >= 0.70
+
+
+@pytest.mark.parametrize("text, words, reference", [
+    ("The last time they met, just weeks before Russia invaded Ukraine on Feb. 24, they declared a partnership.",
+     "Feb. 24", True),
+    ("Talks with Modi would be their first since 2019.", "2019", True),
+    ("The mayor resigned after the council voted on Tuesday.", "Tuesday", True),
+    ("Putin will meet Modi on Friday.", "Friday", False),
+    ("On Friday, before the summit opens, Putin will meet Modi.", "Friday", False),
+])
+def test_a_date_the_sentence_only_measures_from_is_marked_as_a_reference(text, words, reference):
+    times = find_timexes(text, PUBLISHED)
+    mark_references(load_nlp()(text), times)
+    (time,) = [t for t in times if t.text == words]
+    assert time.reference is reference

@@ -155,6 +155,8 @@ def test_the_timeline_gives_dates_the_articles_state_in_order(seed_story):
     assert dates == sorted(dates) and "2022-09-15" in dates
     meeting = [t for t in timeline if t["date"] == "2022-09-15"]
     assert any("Thursday" in t["written"] for t in meeting)
+    # "met ... just weeks before Russia invaded Ukraine on Feb. 24": the invasion's date, not the meeting's
+    assert not [t for t in timeline if t["date"] == "2022-02-24"]
     assert any(t["date"].startswith("2022-02") for t in timeline)  # the February meeting, months before
 
 

@@ -48,6 +48,9 @@ class Claim:
     numbers: list[Quantity] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)  # TIMEX3 calendar values, in text order
     date_texts: list[str] = field(default_factory=list)  # the words each date is written as
+    # for each date, whether it dates another event the sentence measures from
+    # ("weeks before Russia invaded Ukraine on Feb. 24"): not the fact's date
+    date_references: list[bool] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     persons: list[str] = field(default_factory=list)
     attributed: bool = False
@@ -148,6 +151,7 @@ def _claim(article: Article, analysis: Analysis, span: Span, fact_span: Span | N
                   published=article.published, part=part, kind=kind, fact_span=fact_span)
     claim.phrases = quoted_phrases(fact.text)
     claim.date_texts = [t.text for t in _calendar_timexes(analysis, fact)]
+    claim.date_references = [t.reference for t in _calendar_timexes(analysis, fact)]
     _attribute(claim, analysis.quotes)
     return claim
 

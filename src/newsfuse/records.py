@@ -141,6 +141,9 @@ class TimeRef:
     value: str  # TIMEX3 value: 2022-09-15, 2022-W37, P7M, PRESENT_REF, ...
     mod: str | None = None  # START, MID, END, APPROX, LESS_THAN, MORE_THAN, ...
     anchor: str | None = None  # ISO anchor date, when the value was resolved relative to it
+    # dates another event the sentence measures from, not the sentence's own
+    # ("weeks before Russia invaded Ukraine on Feb. 24", "first talks since 2019")
+    reference: bool = False
 
 
 @dataclass

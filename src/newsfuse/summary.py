@@ -200,11 +200,13 @@ def _dated(fact: AlignedClaim, lead: set) -> tuple | None:
 
 def _dated_claim(fact: AlignedClaim, lead: set) -> tuple | None:
     """(fact, sentence, date, its words): the representative sentence if it is
-    dated, else the fact's first dated sentence."""
+    dated, else the fact's first dated sentence; a date the sentence only
+    measures from ("weeks before ... on Feb. 24") does not date it."""
     first = _representative(fact, lead)
     for claim in [first] + fact.claims if first else fact.claims:
-        for value, text in zip(claim.dates, claim.date_texts):
-            if _DAY_OR_MONTH.match(value[:10]):
+        references = claim.date_references or [False] * len(claim.dates)
+        for value, text, reference in zip(claim.dates, claim.date_texts, references):
+            if _DAY_OR_MONTH.match(value[:10]) and not reference:
                 return fact, claim, value[:10], text
     return None
 

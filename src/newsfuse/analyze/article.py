@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from ..records import Analysis, Article, Entity, Event, Mention, Quote
 from .clauses import find_clauses
 from .entities import find_entities, place_label
-from .events import find_events
+from .events import find_events, mark_references
 from .location import pick_location, place_scores
 from .nlp import load_nlp
 from .quotes import SPEAKERS_JOINED, find_quotes
@@ -24,7 +24,7 @@ from .timex_calendar import value_period
 # an older one can be told apart and redone (`newsfuse analyze --redo`).
 # 2: reporting acts dropped, background events marked, "X told Y" a CONSULT; 3: clauses;
 # 4: travel without a host no CONSULT, topics no targets, things no actors, speakers only agents;
-# 5: a predicative cue's content keeps its "as" phrase ("describing the summit as ...")
+# 5: a predicative cue's content keeps its "as" phrase ("describing the summit as ..."), reference times marked
 ANALYSIS_VERSION = 5
 
 
@@ -91,6 +91,7 @@ def analyze_doc(article: Article, doc) -> Analysis:
     places = place_scores(article.text, article.sentences, mentions, by_key)
     location = pick_location(places, by_key)
     timexes = _guarded("timex", errors, [], find_timexes, article.text, article.published)
+    _guarded("timex", errors, None, mark_references, doc, timexes)
     quotes = _guarded("quotes", errors, [], find_quotes, doc)
     quotes = [_resolve_speaker(q, mentions, by_key) for q in quotes]
     events = _guarded("events", errors, [], find_events, doc, times=timexes, places=_place_names(mentions, by_key))

@@ -678,6 +678,32 @@ def _date(sent, times: Sequence, trigger, told: bool = False) -> str | None:
     return best[1] if best else None
 
 
+# Words that make a clause a reference point of the sentence's own event.
+_REFERENCE_MARKS = frozenset({"before", "after", "since", "until", "till"})
+
+
+def mark_references(doc, times: Sequence) -> None:
+    """Mark the time expressions that date another event the sentence
+    measures from (``TimeRef.reference``): in a clause opened by "before",
+    "after", "since", "until" ("just weeks before Russia invaded Ukraine on
+    Feb. 24") or right after "since" ("since 2019")."""
+    text = doc.text
+    for ref in times:
+        if SINCE.search(text[max(0, ref.start - 8):ref.start]):
+            ref.reference = True
+            continue
+        token = doc.char_span(ref.start, ref.end, alignment_mode="expand")
+        verb = _governing_verb(token[0].sent, ref) if token is not None and len(token) else None
+        ref.reference = verb is not None and _opens_reference(doc[verb])
+
+
+def _opens_reference(verb) -> bool:
+    if verb.dep_ == "ROOT":
+        return False
+    marks = [c.lower_ for c in verb.children if c.dep_ == "mark"]
+    return bool(_REFERENCE_MARKS & set(marks)) or (verb.dep_ == "pcomp" and verb.head.lower_ in _REFERENCE_MARKS)
+
+
 def _governing_verb(sent, ref) -> int | None:
     """The index of the verb whose clause a time expression sits in."""
     span = sent.doc.char_span(ref.start, min(ref.end, sent.end_char), alignment_mode="expand")
