@@ -247,3 +247,13 @@ def test_every_countrys_demonym_names_its_country(demonym, code):
     from newsfuse.analyze.places import gazetteer
 
     assert gazetteer().country(demonym).country == code
+
+
+def test_a_demonym_the_tagger_missed_still_names_its_country_as_an_actor():
+    from newsfuse.analyze.article import analyze_doc
+    from newsfuse.records import Article
+
+    text = "Putin will also meet Iranian, Kyrgyz, Pakistani, Turkmen and Uzbek leaders on Friday."
+    analysis = analyze_doc(Article("a", text, "test", published="2022-09-15", sentences=[(0, len(text))]), parse(text))
+    (meeting,) = [e for e in analysis.events if e.type == "CONSULT"]
+    assert "Turkmenistan" in meeting.target_names and "Turkmen" not in meeting.target_names

@@ -16,6 +16,7 @@ from .entities import find_entities, place_label
 from .events import find_events, mark_references
 from .location import pick_location, place_scores
 from .nlp import load_nlp
+from .places import gazetteer
 from .quotes import SPEAKERS_JOINED, find_quotes
 from .timex import find_timexes
 from .timex_calendar import value_period
@@ -24,7 +25,8 @@ from .timex_calendar import value_period
 # an older one can be told apart and redone (`newsfuse analyze --redo`).
 # 2: reporting acts dropped, background events marked, "X told Y" a CONSULT; 3: clauses;
 # 4: travel without a host no CONSULT, topics no targets, things no actors, speakers only agents;
-# 5: a predicative cue's content keeps its "as" phrase ("describing the summit as ..."), reference times marked
+# 5: a predicative cue's content keeps its "as" phrase ("describing the summit as ..."), reference times marked,
+# a country or demonym the tagger missed names its actor ("Turkmen" -> Turkmenistan)
 ANALYSIS_VERSION = 5
 
 
@@ -214,5 +216,7 @@ def _pairs(spans, names):
 def _actor_name(span, mentions, entities, fallback: str | None) -> str:
     inside = _entities_within(span, mentions, entities)
     if not inside:
-        return fallback or span.text
+        # a country or demonym the entity tagger missed ("Turkmen" in "Kyrgyz, Turkmen and Uzbek leaders")
+        country = gazetteer().country(span.text)
+        return country.name if country else fallback or span.text
     return min(inside, key=lambda e: _ACTOR_PRIORITY.get(e.type, 2)).name
