@@ -75,10 +75,13 @@ def test_miles_and_kilometres_are_one_distance_to_a_named_place():
     "A magnitude 6 quake can cause severe damage.",           # a general statement
     "Police seized six AK-47 rifles.",                        # 47 is part of a name
     "Two more bodies were found on Monday.",                  # an increment, not the toll
+    "A total of 51 had been taken to two hospitals.",         # hospitals counted, not the injured ...
+    "A tram overturned, trapping five people and injuring another 40.",  # ... nor the trapped (Croydon)
 ])
 def test_numbers_that_are_no_figure_of_the_event(text):
     found = figures(text)
-    assert "magnitude" not in found and "injured" not in found and "killed" not in found
+    assert "magnitude" not in found and "killed" not in found
+    assert not [v for v in found.get("injured", []) if v[0] < 40]
     assert (47, 47) not in found.get("count:rifle", [])
 
 
@@ -89,6 +92,11 @@ def test_figures_of_another_occasion_or_place_keep_their_own_scope():
     assert {m.scope for m in measures("In Heraklion, 10,000 people marched.")} == {"place:heraklion"}
     assert {m.scope for m in measures("So far the navy has seized 14 rifles.")} == {"total"}
     assert {m.scope for m in measures("A gray 2013 Toyota Camry hit her.")} == {""}  # a model year
+    assert {m.scope for m in measures("Figures show 20 people were injured between March 2015 and March 2016.")} \
+        == {"year:2015"}
+    # one hospital's patients are a part of the toll (Croydon: 51 in all, 16 walking wounded at one)
+    assert {m.scope for m in measures("St George's Hospital said it was treating 16 walking wounded.")} == {"hospital"}
+    assert {m.scope for m in measures("Police took 20 injured people to hospital.")} == {""}
 
 
 def test_overlapping_figures_agree_and_disjoint_ones_conflict():

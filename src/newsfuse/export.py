@@ -15,7 +15,7 @@ import html
 import re
 from urllib.parse import quote, urlsplit
 
-from .render import DERIVED_MARK, cite, event_parts, source_numbers, terminal_text
+from .render import DERIVED_MARK, cite, event_parts, source_numbers, terminal_text, value_sides
 
 DEFAULT_SUMMARY_SENTENCES = 5
 _STATUS_TITLES = [("conflicting", "Conflicting"), ("updated", "Updated"), ("corroborated", "Corroborated"),
@@ -160,8 +160,8 @@ def _claims(record: dict, numbers: dict) -> str:
 def _claim_item(fact: dict, numbers: dict) -> str:
     said = f" — said by {md(', '.join(fact['speakers']))}" if fact["attributed"] and fact["speakers"] else ""
     lines = [f"- {fact['independent_sources']} independent outlet(s){said}"]
-    for value in fact.get("values", []):
-        lines.append(f"  - **{md(fact['slot'])} = {md(value['value'])}** [{numbers.get(value['article'], '?')}]")
+    for value, cited in value_sides(fact, numbers):
+        lines.append(f"  - **{md(fact['slot'])} = {md(value)}** {cited}")
     for claim in fact["evidence"]:
         copy = f" (copy of [{numbers.get(fact['collapsed'][claim['article']], '?')}])" \
             if claim["article"] in fact["collapsed"] else ""

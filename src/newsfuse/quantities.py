@@ -100,8 +100,8 @@ crewmen tourists women men children adults""".split())
 # "A magnitude 6 quake can cause severe damage": a general statement, not this event's figure.
 _GENERIC = re.compile(r"\b(?:can|could|would|might)\s+(?:cause|be|kill|reach)\b", re.I)
 _MODEL = re.compile(r"\b[A-Z]{2,}[\s-]$")  # "AK 47", "AK-47", "COVID-19": part of a name
-# "in 2003", "since February 2005" (not "a 2013 Toyota", a model year)
-_YEAR = re.compile(r"\b(?:in|since|during|of|until)\s+(?:(?:early|late|mid)[\s-]+)?"
+# "in 2003", "since February 2005", "between March 2015 and ..." (not "a 2013 Toyota", a model year)
+_YEAR = re.compile(r"\b(?:in|since|during|of|until|between|from)\s+(?:(?:early|late|mid)[\s-]+)?"
                    r"(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?(1[89]\d\d|20\d\d)\b")
 
 
@@ -233,9 +233,19 @@ def _slot(before: str, after: str) -> tuple[str | None, float]:
     words = [w for w in before_words if w.lower() not in _QUALIFIER_WORDS]
     if re.search(r"\bhome to\s+(?:\w+\s+){0,2}$", before, re.I):  # "home to 120,000 people"
         return "population", 1.0
-    tally = _counted(after) or _tally(words[-1:]) or _tally(after_words[:_TALLY_WINDOW]) or \
+    tally = _counted(after) or _tally(words[-1:]) or _tally(_own_clause(after_words)[:_TALLY_WINDOW]) or \
         _tally(list(reversed(before_words[-_TALLY_WINDOW:])))
     return tally, 1.0
+
+
+def _own_clause(words: list[str]) -> list[str]:
+    """The words after a number up to a conjunction that opens another
+    tally's clause: "trapping five people and injuring another 40" does not
+    say five were injured ("two women and one man died" reads on)."""
+    for i, word in enumerate(words[:-1]):
+        if word.lower() in ("and", "or", "but", "while") and _tally(words[i + 1:i + 2]):
+            return words[:i]
+    return words
 
 
 _QUALIFIER_WORDS = set("at least more than over up to about around approximately roughly some nearly almost an a "
@@ -272,6 +282,8 @@ def _counted(after: str) -> str | None:
         if not word.isalpha() or word.lower() in _STOP:
             return None
         noun = word.lower()
+        if noun.startswith("hospital"):  # "taken to two hospitals": a count of hospitals, not of the injured
+            return "count:hospital"
         if noun.endswith("s") and len(noun) > 3 and not noun.endswith("ss"):
             return None if noun in _NOT_SLOTS else _tally([noun]) or "count:" + (
                 noun[:-3] + "y" if noun.endswith("ies") else noun[:-1])
@@ -292,12 +304,16 @@ _PAST = re.compile(r"\b(?:in|since|during)\s+(?:(?:early|late|mid)[\s-])?(" + _M
                    re.I)
 _TOTAL = re.compile(r"\b(?:so far|to date|altogether|in all|all told|career|overall)\b", re.I)
 _PLACE = re.compile(r"^(?:In|At)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?),")
+# "St George's Hospital said it was treating 20 people", "31 to Croydon
+# University Hospital": one hospital's count is a part of the toll, not the toll.
+_HOSPITAL = re.compile(r"\b(?!(?:The|A|An|This|That|Its|Their)\b)(?:[A-Z][\w’']*\s+){1,3}"
+                       r"(?:[Uu]niversity\s+|[Gg]eneral\s+)?[Hh]ospitals?\b")
 
 
 def _scope(text: str) -> str:
     """Where the sentence's figures belong: "" for the story's own event; a
-    year, a past month, a total, or another place keep them apart (the 2003
-    Bam quake's toll is not this quake's)."""
+    year, a past month, a total, one named hospital, or another place keep
+    them apart (the 2003 Bam quake's toll is not this quake's)."""
     years, past, place = _YEAR.findall(text), _PAST.search(text), _PLACE.match(text)
     if years:
         return f"year:{years[0]}"
@@ -305,6 +321,8 @@ def _scope(text: str) -> str:
         return "past:" + next(g for g in past.groups() if g).lower()
     if _TOTAL.search(text):
         return "total"
+    if _HOSPITAL.search(text):
+        return "hospital"
     return f"place:{place.group(1).lower()}" if place else ""
 
 

@@ -189,13 +189,26 @@ def claim_lines(record: dict, *, all_claims: bool) -> list[str]:
             continue
         said = " · said by " + ", ".join(fact["speakers"]) if fact["attributed"] and fact["speakers"] else ""
         lines.append(f"  {fact['status']:<13} {fact['independent_sources']} outlet(s){said}")
-        for value in fact.get("values", []):
-            lines.append(f"      {fact['slot']} = {value['value']} [{numbers.get(value['article'], '?')}]")
+        for value, cited in value_sides(fact, numbers):
+            lines.append(f"      {fact['slot']} = {value} {cited}")
         for claim in fact["evidence"]:
             lines.append(f"      [{numbers.get(claim['article'], '?')}] “{_clip(claim['text'])}”")
     if counts["single-source"] and not all_claims:
         lines.append(f"  ({counts['single-source']} single-source facts: see --claims)")
     return lines
+
+
+def value_sides(fact: dict, numbers: dict) -> list[tuple[str, str]]:
+    """A disputed slot's values, each once with the sources giving it
+    ("50", "[1, 3, 5]"), earliest first: a story-wide toll has a side in
+    many sentences, and a reader wants the figures, not every sentence."""
+    sides: dict[str, list] = {}
+    for value in fact.get("values", []):
+        cited = sides.setdefault(str(value["value"]), [])
+        number = numbers.get(value["article"], "?")
+        if number not in cited:
+            cited.append(number)
+    return [(value, "[" + ", ".join(map(str, cited)) + "]") for value, cited in sides.items()]
 
 
 def not_analysed_line(counts: dict) -> str:
