@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from newsfuse.summary import carries_quotes
+from newsfuse.summary import carries_quotes, is_caption
 
 
 def claim(text: str):
@@ -30,3 +30,16 @@ def test_a_sentence_quoting_nothing_is_carried_by_any_restatement_and_apostrophe
     assert carries_quotes(claim("Xi met Putin."), sentence)
     assert not carries_quotes(claim("Xi met Putin."), claim("They declared a ‘no limits’ partnership."))
     assert carries_quotes(claim("They signed a no-limits pact."), claim("They declared a ‘no limits’ partnership."))
+
+
+@pytest.mark.parametrize("text, caption", [
+    ("A photo issued by the Rail Accident Investigation Branch of the tram which derailed in Croydon.", True),
+    ("Image copyright PA Image caption More than 50 people were taken to hospital", True),
+    ("32/34 30 October 2017 England's under 17's pose with the World Cup trophy", True),
+    ("The photo shows the tram on its side.", True),
+    ("Photographers gathered outside the station.", False),
+    ("The image of the crash was shared widely.", False),  # news about a picture
+    ("Police said 9/11 was a turning point.", False),
+])
+def test_a_pictures_caption_or_a_gallerys_counter_is_no_summary_or_timeline_sentence(text, caption):
+    assert is_caption(text) is caption

@@ -31,7 +31,7 @@ from .store import Store
 
 # Bump when the record's content or the way it is built changes: stored
 # records of an older version are rebuilt by ingest, `analyze` and `build`.
-RECORD_VERSION = 7  # 7: a summary sentence cites only articles carrying its quoted words (summary.carries_quotes), a thing quoted as a source is shown as written; 6: direct quotes of different speakers never one fact (align.QUOTE_PENALTY); 5: pair scores from fitted weights (align.PAIR_WEIGHTS); 4: facts of sentence parts, disputes by slot
+RECORD_VERSION = 7  # 7: a summary sentence cites only articles carrying its quoted words (summary.carries_quotes), no captions in summary or timeline, a thing quoted as a source is shown as written; 6: direct quotes of different speakers never one fact (align.QUOTE_PENALTY); 5: pair scores from fitted weights (align.PAIR_WEIGHTS); 4: facts of sentence parts, disputes by slot
 # Bump when claims or their vectors change (claims.py, claim_vectors.py,
 # static_embed.DISTILL_VERSION): `newsfuse build` computes them again.
 CLAIMS_VERSION = 4  # 4: dates a sentence measures from are marked (date_references), figures of one hospital or of counted hospitals apart; 3: a claim's speaker is its quote's resolved speaker, never the raw source words; 2: a claim per fact of a sentence (clauses, appositions with a number)
