@@ -125,7 +125,8 @@ def main() -> None:
     data = {name: examples(*story) for name, story in stories.items()}
     model = fit(data, list(stories))
     print("PAIR_WEIGHTS", dict(zip(align.FEATURES, np.round(model.coef_[0], 3).tolist())))
-    print("PAIR_BIAS", round(float(model.intercept_[0]), 3), "picked on all:", pick(stories, model, list(stories), args.restates))
+    print("PAIR_BIAS", round(float(model.intercept_[0]), 3),
+          "picked on all:", pick(stories, model, list(stories), args.restates))
     if args.loso:
         left_out = {}
         for name in stories:
@@ -133,7 +134,8 @@ def main() -> None:
             fold = fit(data, others)
             use(fold, *pick(stories, fold, others, args.restates))
             left_out[name] = scores(stories, [name])[0]
-            print(name, align.LINK_SCORE, align.BEST_MARGIN, align.RESTATE_COSINE, round(left_out[name]["pair_precision"], 3),
+            print(name, align.LINK_SCORE, align.BEST_MARGIN, align.RESTATE_COSINE,
+                  round(left_out[name]["pair_precision"], 3),
                   round(left_out[name]["pair_recall"], 3), flush=True)
         for group in ("ecbplus", "news_cluster", "seed", ""):
             per = {k: v for k, v in left_out.items() if k.startswith(group)}

@@ -26,13 +26,14 @@ figures: docs/MEASUREMENTS.md gives leave-one-story-out ones.
    story-rare content words the other states: same fact, not same topic);
    shared entities (people by surname, so one outlet's "Putin" is another's
    "Vladimir Putin"), people, quoted phrases ("no limits") and telling
-   numbers; quotes of different speakers or dates months apart; people or
-   cities named by both where none agree; the cosine with numbers masked;
-   and the window cosine again when both claims lead their articles. A
-   direct quote is compared on its quoted words only: two outlets each
-   writing "X told reporters in Moscow" do not state the same fact. One rule
-   is not fitted: calendar days named by both where none agree take
-   ``DAY_PENALTY`` (another occasion in the same place).
+   numbers, and a figure of one named slot given by both (a toll the
+   reports may disagree on); quotes of different speakers or dates months
+   apart; people or cities named by both where none agree; the cosine with
+   numbers masked; and the window cosine again when both claims lead their
+   articles. A direct quote is compared on its quoted words only: two
+   outlets each writing "X told reporters in Moscow" do not state the same
+   fact. One rule is not fitted: calendar days named by both where none
+   agree take ``DAY_PENALTY`` (another occasion in the same place).
 3. Two claims are linked when the score reaches ``LINK_SCORE`` and each is
    (within ``BEST_MARGIN``) the other's best match in that article, or when
    it reaches ``STRONG_SCORE``. Claims are facts, not sentences: a sentence
