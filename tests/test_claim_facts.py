@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsfuse.align import align_claims, article_claims, content_words
+from newsfuse.align import _story_keys, align_claims, article_claims, content_words
 from newsfuse.analyze.article import analyze_articles
 from newsfuse.analyze.clauses import find_clauses
 from newsfuse.analyze.nlp import load_nlp
@@ -66,6 +66,14 @@ def test_content_words_drop_function_words_and_stem():
     assert content_words("Three bank workers were killed in the fire") == {"three", "bank", "worker", "kill", "fire"}
 
 
+def test_a_person_is_one_key_with_or_without_first_names_and_suffix():
+    """One outlet's "Comeaux" is another's "Arcade Joseph Comeaux Jr." (a
+    one-word name was keyed "person:person:comeaux" before, and the full
+    name "person:jr")."""
+    assert _story_keys(["person:arcade joseph comeaux jr", "person:comeaux", "org:texas department"]) == \
+        {"person:comeaux", "org:texas department"}
+
+
 def _facts(static, *texts):
     items = [article(t, f"Outlet {n}") for n, t in enumerate(texts)]
     return align_claims([article_claims(a, an, static) for a, an in zip(items, analyze_articles(items))])
@@ -100,12 +108,13 @@ def _ecbplus_scores(static, names: list[str]) -> dict:
 def test_ecbplus_development_gold_floor(static):
     """Floors at the measured figures (docs/MEASUREMENTS.md, "Issue 12 claims,
     all of it together", "Pair weights fitted") minus a margin: the six ECB+
-    development stories, pair P .803 R .420, status accuracy .730,
-    corroborated P .842 R .716 with the fitted pair weights (in-sample: the
-    weights were fitted on these and five more stories; with the hand-set
-    score P .745 R .359, accuracy .712, corroborated P .829 R .692)."""
+    development stories, pair P .817 R .429, status accuracy .717,
+    corroborated P .846 R .688 with the fitted pair weights and the slot
+    feature (in-sample: the weights were fitted on these and five more
+    stories; before the slot feature P .804 R .416, accuracy .727,
+    corroborated P .845 R .708; with the hand-set score P .745 R .359)."""
     mean = _ecbplus_scores(static, [f"{n}_ecbplus" for n in (3, 7, 8, 12, 20, 21)])["mean"]
-    assert mean["pair_precision"] >= 0.76 and mean["pair_recall"] >= 0.39
+    assert mean["pair_precision"] >= 0.79 and mean["pair_recall"] >= 0.40
     assert mean["status_accuracy"] >= 0.69
     assert mean["corroborated_precision"] >= 0.8 and mean["corroborated_recall"] >= 0.67
 
@@ -113,12 +122,13 @@ def test_ecbplus_development_gold_floor(static):
 @pytest.mark.slow
 def test_ecbplus_held_out_gold_floor(static):
     """The two ECB+ stories kept aside (never tuned on, not used to fit the
-    pair weights): pair P .708 R .430, status accuracy .758, corroborated P
-    .856 R .743, citation precision .985 measured (hand-set score: .685 /
-    .360, .734, .833 / .723, 1.0); they find none of the 14 disagreeing
-    sentences, so no disagreement floor holds here: docs/MEASUREMENTS.md."""
+    pair weights): pair P .737 R .428, status accuracy .783, corroborated P
+    .869 R .779, citation precision .985 measured with the slot feature
+    (before it .708 / .428, .752, .854 / .732; hand-set score: .685 / .360,
+    .734, .833 / .723, 1.0); they find none of the 14 disagreeing sentences,
+    so no disagreement floor holds here: docs/MEASUREMENTS.md."""
     scores = _ecbplus_scores(static, ["18_ecbplus", "4_ecb"])
     mean, pooled = scores["mean"], scores["pooled"]
-    assert mean["pair_precision"] >= 0.65 and mean["pair_recall"] >= 0.39
-    assert mean["status_accuracy"] >= 0.71 and mean["corroborated_precision"] >= 0.8
+    assert mean["pair_precision"] >= 0.70 and mean["pair_recall"] >= 0.39
+    assert mean["status_accuracy"] >= 0.74 and mean["corroborated_precision"] >= 0.83
     assert pooled["citation_precision"] >= 0.95

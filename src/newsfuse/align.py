@@ -26,13 +26,14 @@ figures: docs/MEASUREMENTS.md gives leave-one-story-out ones.
    story-rare content words the other states: same fact, not same topic);
    shared entities (people by surname, so one outlet's "Putin" is another's
    "Vladimir Putin"), people, quoted phrases ("no limits") and telling
-   numbers; quotes of different speakers or dates months apart; people or
-   cities named by both where none agree; the cosine with numbers masked;
-   and the window cosine again when both claims lead their articles. A
-   direct quote is compared on its quoted words only: two outlets each
-   writing "X told reporters in Moscow" do not state the same fact. One rule
-   is not fitted: calendar days named by both where none agree take
-   ``DAY_PENALTY`` (another occasion in the same place).
+   numbers, and a figure of one named slot given by both (a toll the
+   reports may disagree on); quotes of different speakers or dates months
+   apart; people or cities named by both where none agree; the cosine with
+   numbers masked; and the window cosine again when both claims lead their
+   articles. A direct quote is compared on its quoted words only: two
+   outlets each writing "X told reporters in Moscow" do not state the same
+   fact. One rule is not fitted: calendar days named by both where none
+   agree take ``DAY_PENALTY`` (another occasion in the same place).
 3. Two claims are linked when the score reaches ``LINK_SCORE`` and each is
    (within ``BEST_MARGIN``) the other's best match in that article, or when
    it reaches ``STRONG_SCORE``. Claims are facts, not sentences: a sentence
@@ -89,16 +90,23 @@ __all__ = ["AlignedClaim", "ArticleClaims", "Claim", "SlotValue", "StoryAlignmen
 #   (a city) and none agree; masked: cosine with numbers masked;
 #   lead_window: the window cosine when both claims are among their
 #   articles' first LEAD_CLAIMS (leads restate the story's main event; as a
-#   product, two leads about other things gain little).
-# The fit gives cover (x7.9) and a shared number (+2.9) the weight of the
-# window cosine (x3.0) and more, and the who/where penalties almost none (the
-# gold joins reports of one fact that name different officials). Leave one
-# story out, the pairs' average precision is .660 (the hand-set sum the
-# weights replace: .546 in-sample, on the pairs of 32 candidates).
+#   product, two leads about other things gain little); slot: both give a
+#   figure of one named slot (killed, injured, magnitude: ``_shared_slot``),
+#   agreeing or not ("Ten people are killed and about 50 hurt" / "As many as
+#   80 people were also wounded" are one fact, conflicting).
+# The fit gives cover (x7.8) and a shared number (+2.6) or slot (+4.5) the
+# weight of the window cosine (x3.0) and more, and the who/where penalties
+# little (the gold joins reports of one fact that name different officials).
+# Leave one story out, the pairs' average precision is .682 (.659 without
+# the slot, measured before the slot needed comparable figures; the
+# hand-set sum the weights replace: .546 in-sample). A
+# "participants" feature (the share of the people named that only one claim
+# names) left it at .659: not added (docs/MEASUREMENTS.md).
 FEATURES = ("window", "sentence", "cover", "entities", "persons", "phrase", "number", "mismatch",
-            "persons_disjoint", "places_disjoint", "masked", "lead_window")
-PAIR_WEIGHTS = np.array([3.041, 0.417, 7.934, -0.122, -0.001, 0.37, 2.938, 0.058, -0.141, -0.146, 0.265, 5.252])
-PAIR_BIAS = -4.032
+            "persons_disjoint", "places_disjoint", "masked", "lead_window", "slot")
+PAIR_WEIGHTS = np.array([3.089, 0.408, 7.772, -0.146, 0.168, 0.354, 2.576, -0.309, -0.315, -0.431, 0.249, 5.216,
+                         4.527])
+PAIR_BIAS = -4.073
 ENTITY_CAP = 3
 LEAD_CLAIMS = 2
 # Two claims are linked when the score reaches LINK_SCORE (log-odds; 0.25 is
@@ -144,6 +152,15 @@ DAY_PENALTY = 4.5
 # no likeness of words makes one person's words another's (those two score
 # 7.2 before it), so it outweighs any score.
 QUOTE_PENALTY = 100.0
+# A fact may hold RESTATED claims of one article (its lead and a later
+# sentence stating the fact again) when their whole-claim cosine reaches
+# RESTATE_COSINE; the first is cited, the others are ``restated``. Off (2.0):
+# leave one story out (scripts/fit_pair_weights.py --restates 2.0 0.4 0.5)
+# it found 22 more ECB+ pairs per 1,000 gold (R .429 -> .451 at P .813) but
+# cost news_cluster status accuracy (.845 -> .824) and two false disputes
+# (docs/MEASUREMENTS.md, "Pair recall, third pass").
+RESTATED = 2
+RESTATE_COSINE = 2.0
 # The cover of a claim without content words: neither same fact nor other.
 COVER_NONE = 0.2
 
@@ -170,6 +187,9 @@ class AlignedClaim:
     values: list[SlotValue] = field(default_factory=list)  # for conflicting/updated, earliest first
     score: float = 1.0
     pair: bool = False  # a second fact of a claim that is in another fact too
+    # the fact again in an article that already states it (a lead and a later
+    # sentence): not cited, counted once with the article's first claim
+    restated: list[Claim] = field(default_factory=list)
     disputed: bool = False  # a claim of it gives a figure other reports contradict or revise
     # what the record derives from this fact (its summary sentence, its stored
     # form), kept until the fact changes: a grown story's untouched facts
@@ -407,7 +427,16 @@ class StoryAlignment:
                         dtype=np.float64)
         masked = self._masked_rows.array[others] @ self._masked_rows.array[claim]
         leads = [self.owner[claim][1] < LEAD_CLAIMS and self.owner[other][1] < LEAD_CLAIMS for other in others]
-        return np.column_stack([window, sentence, rows, masked, window * leads])
+        slots = [self._shared_slot(claim, other) for other in others]
+        return np.column_stack([window, sentence, rows, masked, window * leads, slots])
+
+    def _shared_slot(self, claim: int, other: int) -> bool:
+        """Both claims give a figure for one named slot (killed, magnitude):
+        reports of one tally, whether or not their figures agree, unless they
+        are too far apart to be readings of one figure (another event's toll:
+        "killing 5" / "in 2019 an earthquake ... killed 140")."""
+        mine, theirs = self._measures[claim], self._measures[other]
+        return any(story_wide(key[0]) and comparable(mine[key], theirs[key]) for key in mine.keys() & theirs.keys())
 
     def _cover(self, claim: int, other: int) -> float:
         """How far each claim states the other's content: the content words
@@ -469,7 +498,8 @@ class StoryAlignment:
             return []
         ours = self.facts_by_id[mine].members if mine is not None else [claim]
         their = self.facts_by_id[theirs].members if theirs is not None else [other]
-        if len({self.owner[m][0] for m in ours + their}) < len(ours) + len(their):  # two claims of one article
+        if len({self.owner[m][0] for m in ours + their}) < len(ours) + len(their) and \
+                not self._restates(ours, their):  # two claims of one article
             return self._pair(claim, other, ours, their, score)
         members = ours + their
         target = theirs if theirs is not None else mine
@@ -482,6 +512,18 @@ class StoryAlignment:
         for member in members:
             self.home[member] = target
         return [target]
+
+    def _restates(self, ours: list[int], their: list[int]) -> bool:
+        """Whether two facts sharing an article may be one: no article gives
+        more than RESTATED claims of the merged fact."""
+        count: dict[int, list[int]] = {}
+        for member in ours + their:
+            count.setdefault(self.owner[member][0], []).append(member)
+        if max(map(len, count.values())) > RESTATED:
+            return False
+        whole = self._whole.array
+        return all(float(whole[a] @ whole[b]) >= RESTATE_COSINE for same in count.values()
+                   for a, b in combinations(same, 2))
 
     def _pair(self, claim: int, other: int, ours: list[int], their: list[int], score: float) -> list[int]:
         """A fact of the two claims alone when one of them states a second
@@ -508,7 +550,7 @@ class StoryAlignment:
 
     def member_keys(self, fact: AlignedClaim) -> list[list]:
         """Each claim of a fact as [article id, claim index in its article]."""
-        return [[c.article_id, self.owner[self._number[c.key]][1]] for c in fact.claims]
+        return [[c.article_id, self.owner[self._number[c.key]][1]] for c in fact.claims + fact.restated]
 
     def whole_vector(self, claim: Claim) -> np.ndarray:
         """The stored unit vector of one of the story's claims."""
@@ -582,13 +624,22 @@ class StoryAlignment:
     # ---- status -----------------------------------------------------------------
 
     def _aligned(self, fact: _Fact) -> AlignedClaim:
-        members = [self.claims[m] for m in fact.members]
+        members, firsts = [self.claims[m] for m in fact.members], self._firsts(fact.members)
         outlets = list(dict.fromkeys(self.roots[c.article_id] for c in members))
-        aligned = AlignedClaim(members, "corroborated" if len(outlets) > 1 else "single-source",
+        cited = [c for n, c in zip(fact.members, members) if n in firsts]
+        aligned = AlignedClaim(cited, "corroborated" if len(outlets) > 1 else "single-source",
                                all(c.attributed for c in members), len(outlets), outlets,
-                               _collapsed(members, self.roots), score=fact.score, pair=fact.pair)
+                               _collapsed(cited, self.roots), score=fact.score, pair=fact.pair,
+                               restated=[c for n, c in zip(fact.members, members) if n not in firsts])
         self._mark_dispute(aligned, fact.members)
         return aligned
+
+    def _firsts(self, members: list[int]) -> set[int]:
+        """Each article's first claim among a fact's (the others restate it)."""
+        first: dict[int, int] = {}
+        for member in members:
+            first.setdefault(self.owner[member][0], member)
+        return set(first.values())
 
     def _mark_dispute(self, fact: AlignedClaim, numbers: list[int]) -> None:
         """Status from the disputed slots its claims give: the worst, with
@@ -783,7 +834,18 @@ def _stem(word: str) -> str:
 
 def _story_keys(keys: list[str]) -> set[str]:
     """Entity keys comparable across articles: a person by surname."""
-    return {"person:" + k.rsplit(" ", 1)[-1] if k.startswith("person:") else k for k in keys}
+    return {_surname(k) if k.startswith("person:") else k for k in keys}
+
+
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _surname(key: str) -> str:
+    """"person:arcade joseph comeaux jr" and "person:comeaux" -> "person:comeaux"."""
+    words = key[len("person:"):].split()
+    while len(words) > 1 and words[-1].strip(".") in _SUFFIXES:
+        words.pop()
+    return "person:" + (words[-1] if words else "")
 
 
 def _lexical_keys(claim: Claim) -> list[tuple]:

@@ -31,7 +31,7 @@ from .store import Store
 
 # Bump when the record's content or the way it is built changes: stored
 # records of an older version are rebuilt by ingest, `analyze` and `build`.
-RECORD_VERSION = 7  # 7: a summary sentence cites only articles carrying its quoted words (summary.carries_quotes), no captions in summary or timeline, a thing quoted as a source is shown as written; 6: direct quotes of different speakers never one fact (align.QUOTE_PENALTY); 5: pair scores from fitted weights (align.PAIR_WEIGHTS); 4: facts of sentence parts, disputes by slot
+RECORD_VERSION = 7  # 7: a "slot" pair feature (both give a figure of one named slot), weights refitted, people keyed by surname without suffix; a summary sentence cites only articles carrying its quoted words (summary.carries_quotes), no captions in summary or timeline, a thing quoted as a source is shown as written; 6: direct quotes of different speakers never one fact (align.QUOTE_PENALTY); 5: pair scores from fitted weights (align.PAIR_WEIGHTS); 4: facts of sentence parts, disputes by slot
 # Bump when claims or their vectors change (claims.py, claim_vectors.py,
 # static_embed.DISTILL_VERSION): `newsfuse build` computes them again.
 CLAIMS_VERSION = 4  # 4: dates a sentence measures from are marked (date_references), figures of one hospital or of counted hospitals apart; 3: a claim's speaker is its quote's resolved speaker, never the raw source words; 2: a claim per fact of a sentence (clauses, appositions with a number)
@@ -250,7 +250,7 @@ def _record_data(growing: _Growing, built_from: list) -> str:
 def _stored_fact(fact, alignment: StoryAlignment) -> str:
     """A fact's stored form (JSON text), kept with the fact until it changes."""
     if "stored" not in fact.cache:
-        members = [key + [c.span.start, c.span.end, c.speaker] for key, c in zip(alignment.member_keys(fact), fact.claims)]
+        members = [key + [c.span.start, c.span.end, c.speaker] for key, c in zip(alignment.member_keys(fact), fact.claims + fact.restated)]
         data = {**_fact_data(fact), "members": members, "score": fact.score, "pair": fact.pair}
         fact.cache["stored"] = json.dumps(data, ensure_ascii=False)
     return fact.cache["stored"]

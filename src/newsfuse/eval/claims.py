@@ -134,7 +134,7 @@ def score_alignment(predicted: list, gold: dict, locate) -> dict:
 
 
 def _pairs(fact, locate) -> set:
-    located = [locate(c) for c in fact.claims]
+    located = [locate(c) for c in fact.claims + fact.restated]
     return {frozenset((x, y)) for x, y in combinations(located, 2) if x and y and x[0] != y[0]}
 
 
@@ -145,7 +145,7 @@ def predicted_statuses(predicted: list, locate) -> dict[tuple, str]:
     status: dict[tuple, str] = {}
     for fact in predicted:
         sides = [v.claim for v in fact.values] if fact.status in ("conflicting", "updated") else []
-        for claim in fact.claims + sides:
+        for claim in fact.claims + fact.restated + sides:
             where = locate(claim)
             if where and STATUS_RANK[fact.status] >= STATUS_RANK.get(status.get(where, ""), -1):
                 status[where] = fact.status
