@@ -165,7 +165,10 @@ def cross_validate(data: list[Labelled], *, grid: list[dict] | None = None, base
     for number, held_out in enumerate(event_folds(data, folds, seed)):
         train = [d for d in data if d.fold_key not in held_out]
         test = [d for d in data if d.fold_key in held_out]
-        best = max(grid, key=lambda params: score_options(train, with_params(base, params), order)["bcubed_f1"])
+        # The weights are chosen with the hard window (as the grid was
+        # measured); the window margin is the second stage's choice.
+        hard = replace(base, window_margin=None)
+        best = max(grid, key=lambda params: score_options(train, with_params(hard, params), order)["bcubed_f1"])
         best = max(second_stage(best),
                    key=lambda params: score_options(train, with_params(base, params), order)["bcubed_f1"])
         held = score_options(test, with_params(base, best), order)
