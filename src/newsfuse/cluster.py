@@ -14,7 +14,8 @@ three signals that separate "same event" from "same topic":
 minus a time penalty that grows with the log of the gap in days between the
 article's publication date and the story's date range (reports days apart
 are less likely one event, but an anniversary piece months later can still
-belong). Stories outside ``window_days`` are not candidates at all.
+belong). Stories outside ``window_days`` need ``window_margin`` more score
+(None: they are not candidates at all).
 
 It joins the best story when the score clears ``threshold`` and starts a new
 story otherwise. A story's id is derived from its first article and never
