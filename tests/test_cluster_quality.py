@@ -12,10 +12,11 @@ from newsfuse.eval.cv import cross_validate, labelled_features
 
 pytestmark = pytest.mark.slow
 
-# Measured 2026-11-23 (see docs/MEASUREMENTS.md): held-out B-cubed F1 0.953 by
-# time; 0.937 on the whole corpus with the shipped defaults. Floors sit a
-# little below, so noise does not fail CI but a real regression does.
-HELD_OUT_FLOOR = 0.935
+# Measured 2026-12-05 (see docs/MEASUREMENTS.md): held-out B-cubed F1 0.963 by
+# time (0.942 before the window margin); 0.937 on the whole corpus with the
+# shipped defaults on 2026-11-23. Floors sit a little below, so noise does not
+# fail CI but a real regression does.
+HELD_OUT_FLOOR = 0.95
 WHOLE_CORPUS_FLOOR = 0.915
 
 
@@ -42,10 +43,11 @@ def test_whole_corpus_through_the_ingest_pipeline(corpus, minilm, static):
 
 # ECB+ (ecbplus_dev: two events of one kind per topic, text only). The eval
 # command's figure is 6 folds by topic over the whole grid (docs/MEASUREMENTS.md:
-# .910 with role conflicts); to keep this test lean it runs 3 folds over the
-# names grid only (208 points with the role weights), measured .899 on
-# 2026-12-05 (.898 before role conflicts). Floor a little below.
-ECB_HELD_OUT_FLOOR = 0.88
+# .945 with the window margin and the finer role stage); to keep this test lean
+# it runs 3 folds over the names grid only (208 points with the role weights,
+# then the 60-point second stage), measured .936 on 2026-12-05 (.899 before the
+# second stage chose the window margin and role weight). Floor a little below.
+ECB_HELD_OUT_FLOOR = 0.92
 
 
 def test_ecbplus_held_out_by_topic_folds_separates_events_of_one_kind(minilm, static):

@@ -54,7 +54,7 @@ def test_streaming_idf_weighs_rare_terms_more():
 
 
 def test_candidates_outside_the_time_window_are_not_joined():
-    options = ClusterOptions(window_days=30, time_weight=0.0)
+    options = ClusterOptions(window_days=30, time_weight=0.0, window_margin=None)
     index = StoryIndex(options, dim=4)
     vec = np.array([1, 0, 0, 0], np.float32)
     first = index.assign(ArticleFeatures("a" * 20, vec, vec, Counter({"kiel": 2}), day=1000))
@@ -62,6 +62,21 @@ def test_candidates_outside_the_time_window_are_not_joined():
     far = index.assign(ArticleFeatures("c" * 20, vec, vec, Counter({"kiel": 2}), day=1100))
     assert first.created and not near.created and near.story_id == first.story_id
     assert far.created
+
+
+def test_beyond_the_window_a_margin_lets_only_a_close_match_join():
+    options = ClusterOptions(window_days=30, time_weight=0.0, window_margin=0.5)
+    vec, half = np.array([1, 0, 0, 0], np.float32), np.array([0.8, 0.6, 0, 0], np.float32)
+
+    def joins(features: ArticleFeatures) -> bool:
+        index = StoryIndex(options, dim=4)
+        index.assign(ArticleFeatures("a" * 20, vec, vec, Counter({"kiel": 2}), day=1000, headline=True))
+        return not index.assign(features).created
+
+    # .55 * .8 = .44 clears the .33 threshold inside the window, not with the .5 margin beyond it
+    assert joins(ArticleFeatures("b" * 20, half, half, Counter({"budget": 1}), day=1010, headline=True))
+    assert not joins(ArticleFeatures("c" * 20, half, half, Counter({"budget": 1}), day=1100, headline=True))
+    assert joins(ArticleFeatures("d" * 20, vec, vec, Counter({"kiel": 2}), day=1100, headline=True))  # 1.0 - .5
 
 
 def test_vectors_upsert_and_nearest():
