@@ -143,15 +143,15 @@ def _claim(article: Article, analysis: Analysis, span: Span, fact_span: Span | N
     entities = {e.key: e for e in analysis.entities}
     inside = [m.entity for m in analysis.mentions if fact.start <= m.start and m.end <= fact.end]
     keys = list(dict.fromkeys(inside))
+    dated = _calendar_timexes(analysis, fact)
     claim = Claim(article.id, article.source or article.id, span, keys,
                   find_quantities(article.text, fact, _timex_spans(analysis, fact)),
-                  _dates(analysis, fact),
+                  [t.value for t in dated],
                   places=[k for k in keys if k in entities and entities[k].type in PLACE_TYPES],
                   persons=[k for k in keys if k in entities and entities[k].type == "person"],
                   published=article.published, part=part, kind=kind, fact_span=fact_span)
     claim.phrases = quoted_phrases(fact.text)
-    claim.date_texts = [t.text for t in _calendar_timexes(analysis, fact)]
-    claim.date_references = [t.reference for t in _calendar_timexes(analysis, fact)]
+    claim.date_texts, claim.date_references = [t.text for t in dated], [t.reference for t in dated]
     _attribute(claim, analysis.quotes)
     return claim
 
@@ -172,10 +172,6 @@ def _timex_spans(analysis: Analysis, span: Span) -> list[tuple[int, int]]:
 
 
 _CALENDAR = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def _dates(analysis: Analysis, span: Span) -> list[str]:
-    return [t.value for t in _calendar_timexes(analysis, span)]
 
 
 def _calendar_timexes(analysis: Analysis, span: Span) -> list:
