@@ -138,7 +138,7 @@ class ClusterOptions:
                self.lead_roles_weight) < 0:
             raise ConfigError("cluster weights must not be negative")
         if self.candidates < 1:
-            raise ConfigError("candidates must be at least 1", hint="24 is the shipped default")
+            raise ConfigError("candidates must be at least 1", hint="12 is the shipped default")
 
 
 STOPWORDS = frozenset("""
