@@ -15,9 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..records import Entity, Mention
-from .places import Place, gazetteer, normalise_name
-
-_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+from .places import Place, gazetteer, normalise_name, without_the
 
 _LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"}
 _PLACE_LABELS = {"GPE", "LOC", "FAC", "NORP"}
@@ -76,7 +74,7 @@ def _org_name(ent) -> str | None:
     """An ORG span's name for ``_thing_names`` (None for other labels)."""
     if ent.label_ != "ORG":
         return None
-    return normalise_name(re.sub(r"^the\s+", "", ent.text, flags=re.IGNORECASE))
+    return normalise_name(without_the(ent.text))
 
 
 def _thing_names(ents) -> set[str]:
@@ -308,7 +306,7 @@ _NAMED_AFTER = {"papers", "files", "leaks", "documents", "accord", "accords", "a
 
 
 def _named_after_place(text: str, gaz) -> bool:
-    words = _LEADING_THE.sub("", " ".join(text.split())).split()
+    words = without_the(" ".join(text.split())).split()
     return len(words) > 1 and words[-1].lower() in _NAMED_AFTER and gaz.resolve(" ".join(words[:-1])) is not None
 
 

@@ -70,7 +70,7 @@ class Gazetteer:
                            for code, row in cache.get_continents().items()}
 
     def country(self, text: str) -> Place | None:
-        code = self.countries.get(_without_the(normalise_name(text)))
+        code = self.countries.get(without_the(normalise_name(text)))
         return self.country_place(code) if code else None
 
     def country_place(self, code: str) -> Place:
@@ -79,7 +79,7 @@ class Gazetteer:
     def resolve(self, text: str, context: set[str] = frozenset()) -> Place | None:
         """The place ``text`` names, preferring cities in ``context`` countries."""
         name = normalise_name(text)
-        bare = _without_the(name)
+        bare = without_the(name)
         found = self.country(text) or self.states.get(bare) or self.continents.get(bare)
         if found:
             return found
@@ -91,7 +91,8 @@ class Gazetteer:
         return None
 
 
-def _without_the(name: str) -> str:
+def without_the(name: str) -> str:
+    """The name without a leading "the" ("the West" -> "West")."""
     return _LEADING_THE.sub("", name)
 
 
@@ -106,9 +107,9 @@ def _country_names(countries: dict) -> dict[str, str]:
     for country in pycountry.countries:
         for attr in ("name", "official_name", "common_name"):
             if hasattr(country, attr):
-                names[_without_the(getattr(country, attr).lower())] = country.alpha_2
+                names[without_the(getattr(country, attr).lower())] = country.alpha_2
     for code, row in countries.items():
-        names[_without_the(row["name"].lower())] = code
+        names[without_the(row["name"].lower())] = code
     names.update(_aliases())
     return names
 
@@ -116,7 +117,7 @@ def _country_names(countries: dict) -> dict[str, str]:
 def _aliases() -> dict[str, str]:
     text = resources.files("newsfuse.analyze").joinpath("data/place_aliases.tsv").read_text(encoding="utf-8")
     pairs = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
-    return {_without_the(alias.lower()): code.strip() for alias, code in pairs}
+    return {without_the(alias.lower()): code.strip() for alias, code in pairs}
 
 
 def _city_tables(cities: dict) -> tuple[dict[str, list[Place]], dict[str, list[Place]]]:
