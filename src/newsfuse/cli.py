@@ -724,6 +724,8 @@ def _print_scores(scores: dict, as_json: bool) -> None:
 
 
 def _fmt(value) -> str:
+    if value is None:
+        return "n/a"  # undefined: nothing to score (no prediction, or nothing in the gold)
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
