@@ -107,28 +107,52 @@ def _ecbplus_scores(static, names: list[str]) -> dict:
 @pytest.mark.slow
 def test_ecbplus_development_gold_floor(static):
     """Floors at the measured figures (docs/MEASUREMENTS.md, "Issue 12 claims,
-    all of it together", "Pair weights fitted") minus a margin: the six ECB+
-    development stories, pair P .817 R .429, status accuracy .717,
-    corroborated P .846 R .688 with the fitted pair weights and the slot
-    feature (in-sample: the weights were fitted on these and five more
+    all of it together", "Pair weights fitted", "Headlines and date lines")
+    minus a margin: the six ECB+ development stories, pair P .822 R .445,
+    status accuracy .725, corroborated P .848 R .703 with headline claims
+    (before them .817 / .429, .717, .846 / .688; in-sample: the weights were fitted on these and five more
     stories; before the slot feature P .804 R .416, accuracy .727,
     corroborated P .845 R .708; with the hand-set score P .745 R .359)."""
     mean = _ecbplus_scores(static, [f"{n}_ecbplus" for n in (3, 7, 8, 12, 20, 21)])["mean"]
-    assert mean["pair_precision"] >= 0.79 and mean["pair_recall"] >= 0.40
-    assert mean["status_accuracy"] >= 0.69
+    assert mean["pair_precision"] >= 0.79 and mean["pair_recall"] >= 0.42
+    assert mean["status_accuracy"] >= 0.70
     assert mean["corroborated_precision"] >= 0.8 and mean["corroborated_recall"] >= 0.67
 
 
 @pytest.mark.slow
 def test_ecbplus_held_out_gold_floor(static):
     """The two ECB+ stories kept aside (never tuned on, not used to fit the
-    pair weights): pair P .737 R .428, status accuracy .783, corroborated P
-    .869 R .779, citation precision .985 measured with the slot feature
-    (before it .708 / .428, .752, .854 / .732; hand-set score: .685 / .360,
-    .734, .833 / .723, 1.0); they find none of the 14 disagreeing sentences,
+    pair weights): pair P .743 R .436, status accuracy .786, corroborated P
+    .870 R .783, citation precision .985 with headline claims (first
+    contact; with the slot feature .737 / .428, .783, .869 / .779; before
+    it .708 / .428, .752, .854 / .732; hand-set score: .685 / .360, .734,
+    .833 / .723, 1.0); they find none of the 14 disagreeing sentences,
     so no disagreement floor holds here: docs/MEASUREMENTS.md."""
     scores = _ecbplus_scores(static, ["18_ecbplus", "4_ecb"])
     mean, pooled = scores["mean"], scores["pooled"]
     assert mean["pair_precision"] >= 0.70 and mean["pair_recall"] >= 0.39
     assert mean["status_accuracy"] >= 0.74 and mean["corroborated_precision"] >= 0.83
     assert pooled["citation_precision"] >= 0.95
+
+
+PLAIN_PAGE = ("http://www.example.com/news/quake.html\nLast Updated: Monday, 28 November 2005, 02:24 GMT\n"
+              "Ten dead in southern Iran quake\n"
+              "A powerful earthquake has hit southern Iran, killing at least 10 people, officials said.\n"
+              "Rescue teams\nRescue teams reached the island of Qeshm on Monday morning.")
+
+
+def test_a_plain_texts_headline_is_a_claim_and_its_date_line_is_not():
+    item = article(PLAIN_PAGE, "Example News")
+    claims = extract_claims(item, next(analyze_articles([item])))
+    assert [(c.kind, c.span.text) for c in claims][:2] == [
+        ("headline", "Ten dead in southern Iran quake"),
+        ("sentence", "A powerful earthquake has hit southern Iran, killing at least 10 people, officials said.")]
+    assert not any("Updated" in c.span.text or "Rescue teams" == c.span.text for c in claims)  # date line, heading
+
+
+def test_a_page_with_a_title_has_no_headline_claim():
+    """Its title was taken off the text: what tops the text is chrome or a byline."""
+    item = article(PLAIN_PAGE, "Example News")
+    item.title = "Ten dead in southern Iran quake"
+    claims = extract_claims(item, next(analyze_articles([item])))
+    assert all(c.kind != "headline" for c in claims) and claims[0].span.text.startswith("A powerful")

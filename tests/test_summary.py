@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from newsfuse.summary import carries_quotes, is_caption
+from newsfuse.summary import carries_quotes, is_caption, lead_keys
 
 
 def claim(text: str):
@@ -43,3 +43,10 @@ def test_a_sentence_quoting_nothing_is_carried_by_any_restatement_and_apostrophe
 ])
 def test_a_pictures_caption_or_a_gallerys_counter_is_no_summary_or_timeline_sentence(text, caption):
     assert is_caption(text) is caption
+
+
+def test_an_articles_lead_is_its_first_sentences_not_its_headline():
+    def part(start: int, kind: str = "sentence", number: int = 0):
+        return SimpleNamespace(span=SimpleNamespace(start=start), kind=kind, key=(start, number))
+    claims = [part(0, "headline"), part(40), part(40, "clause", 1), part(90), part(150), part(200)]
+    assert lead_keys(claims) == {(40, 0), (40, 1), (90, 0), (150, 0)}  # three sentences, one of two facts

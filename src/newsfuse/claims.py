@@ -3,7 +3,9 @@
 A claim is one sentence of the article (split again at semicolons, which join
 two statements), or one fact of a sentence that states several (its clauses,
 and appositions or relative clauses giving a number: ``analyze.clauses``). Headings and captions ("Tight security, empty streets") are
-not claims: they restate what the body says. Each claim keeps its evidence
+not claims: they restate what the body says; but a headline atop a text that
+kept its page's top lines is the outlet's own claim (kind "headline"), and a
+date line ("Posted 11/27/2005 7:21 AM") is none. Each claim keeps its evidence
 (article, outlet, character span, text) and the values alignment compares:
 story-independent entity keys, numbers with the word they count, calendar
 dates, places, and whether the outlet states it or only reports someone saying
@@ -37,7 +39,8 @@ class Quantity:
 class Claim:
     """One fact of one article: a sentence (or semicolon clause), or one
     part of a sentence that states several (``part`` > 0 counts them within
-    the sentence, ``kind`` says which: "clause", "apposition", "relative").
+    the sentence, ``kind`` says which: "clause", "apposition", "relative";
+    "headline": the text's own headline line).
     ``span`` is always the whole sentence, the evidence a reader is shown;
     ``fact_span`` the words of the part, which alignment compares."""
 
@@ -90,8 +93,10 @@ class Claim:
 def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
     """The claims of one article, in text order."""
     spans = [s for start, end in article.sentences for s in _clauses(article.text, start, end)]
-    return [claim for span in spans if not _is_heading(span.text)
-            for claim in _sentence_claims(article, analysis, span)]
+    headlines = _headlines(spans) if article.title is None else []  # a page's title was taken off its text
+    return [claim for span in spans if not _is_stamp(span.text)
+            for claim in ([_claim(article, analysis, span, kind="headline")] if span in headlines else
+                          [] if _is_heading(span.text) else _sentence_claims(article, analysis, span))]
 
 
 def _sentence_claims(article: Article, analysis: Analysis, span: Span) -> list[Claim]:
@@ -132,7 +137,50 @@ _HEADING_WORDS = 7
 
 
 def _is_heading(text: str) -> bool:
-    return not re.search(r"[.!?…”\"’']\s*$", text) and len(text.split()) < _HEADING_WORDS
+    return not _ends_sentence(text) and len(text.split()) < _HEADING_WORDS
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(re.search(r"[.!?…”\"’']\s*$", text))
+
+
+# A text without a title that keeps its page's top lines (a plain-text copy:
+# URL, headline, deck, date line) opens with its headline before the first
+# sentence; this many lines are looked at. A headline is the outlet's own
+# claim ("Ten dead in southern Iran quake"); a section heading further down is
+# not. A page with a title had it taken off: its top lines are chrome or a
+# byline ("Media playback is unsupported on your device", "Daksha Rangan,
+# CTVNews.ca" in news_cluster).
+_TOP_LINES = 4
+# A headline states something: a few words that are not a date line or a URL.
+_HEADLINE_WORDS = 3
+
+
+def _headlines(spans: list[Span]) -> list[Span]:
+    """The headline lines at the top of the text, before its first sentence."""
+    found = []
+    for span in spans[:_TOP_LINES]:
+        if _ends_sentence(span.text):
+            break
+        if len(re.findall(r"[A-Za-z]{2,}", span.text)) >= _HEADLINE_WORDS and not _URL.search(span.text) \
+                and not _is_stamp(span.text):
+            found.append(span)
+    return found
+
+
+_URL = re.compile(r"://|^www\.|\.(?:html?|php|stm|aspx?)\b", re.I)
+# A date line states no fact ("Last Updated: Monday, 28 November 2005, 02:24
+# GMT", "Posted 11 / 27 / 2005 7:21 AM", "on September 14, 2013 11:41am |
+# Updated on ..."): every word in it is a date's, a clock's or one of these.
+_STAMP_WORDS = frozenset("""last updated update posted published modified created on at by am pm gmt utc est edt
+cet bst et pt pst pdt ist jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june
+july august september october november december monday tuesday wednesday thursday friday saturday sunday mon tue
+tues wed thu thur thurs fri sat sun""".split())
+
+
+def _is_stamp(text: str) -> bool:
+    words = re.findall(r"[a-z]+", text.lower())
+    return bool(re.search(r"\d", text)) and all(w in _STAMP_WORDS for w in words)
 
 
 def _claim(article: Article, analysis: Analysis, span: Span, fact_span: Span | None = None,

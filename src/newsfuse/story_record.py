@@ -31,10 +31,10 @@ from .store import Store
 
 # Bump when the record's content or the way it is built changes: stored
 # records of an older version are rebuilt by ingest, `analyze` and `build`.
-RECORD_VERSION = 7  # 7: a "slot" pair feature (both give a figure of one named slot), weights refitted, people keyed by surname without suffix; a summary sentence cites only articles carrying its quoted words (summary.carries_quotes), no captions in summary or timeline, a thing quoted as a source is shown as written; 6: direct quotes of different speakers never one fact (align.QUOTE_PENALTY); 5: pair scores from fitted weights (align.PAIR_WEIGHTS); 4: facts of sentence parts, disputes by slot
+RECORD_VERSION = 8  # 8: a headline is no lead sentence and no summary sentence (summary.lead_keys); 7: a "slot" pair feature (both give a figure of one named slot), weights refitted, people keyed by surname without suffix; a summary sentence cites only articles carrying its quoted words (summary.carries_quotes), no captions in summary or timeline, a thing quoted as a source is shown as written; 6: direct quotes of different speakers never one fact (align.QUOTE_PENALTY); 5: pair scores from fitted weights (align.PAIR_WEIGHTS); 4: facts of sentence parts, disputes by slot
 # Bump when claims or their vectors change (claims.py, claim_vectors.py,
 # static_embed.DISTILL_VERSION): `newsfuse build` computes them again.
-CLAIMS_VERSION = 4  # 4: dates a sentence measures from are marked (date_references), figures of one hospital or of counted hospitals apart; 3: a claim's speaker is its quote's resolved speaker, never the raw source words; 2: a claim per fact of a sentence (clauses, appositions with a number)
+CLAIMS_VERSION = 5  # 5: a title-less text's headline lines are claims (kind "headline"), date lines are not; 4: dates a sentence measures from are marked (date_references), figures of one hospital or of counted hospitals apart; 3: a claim's speaker is its quote's resolved speaker, never the raw source words; 2: a claim per fact of a sentence (clauses, appositions with a number)
 _STATUS_ORDER = {"conflicting": 0, "updated": 1, "corroborated": 2, "single-source": 3}
 BUILD_HINT = "run `newsfuse build` (ingest and `newsfuse analyze` keep records current)"
 
@@ -107,11 +107,10 @@ class _Growing:
         return changes
 
     def _note(self, articles: list[ArticleClaims]) -> None:
-        from .summary import LEAD_SENTENCES
+        from .summary import lead_keys
 
-        for article in articles:  # the claims of its first sentences (a sentence may hold several)
-            first = sorted({c.span.start for c in article.claims})[:LEAD_SENTENCES]
-            self.lead |= {c.key for c in article.claims if c.span.start in first}
+        for article in articles:
+            self.lead |= lead_keys(article.claims)
 
     def _refresh(self, changed: set[int], removed: set[int]) -> None:
         from .summary import summary_key, timeline_key

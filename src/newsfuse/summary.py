@@ -89,6 +89,14 @@ def summarize(facts: list[AlignedClaim], vector_of, lead: set, *, limit: int = M
     return [_sentence_view(*ranked[i], vector_of) for i in chosen]
 
 
+def lead_keys(claims: list[Claim]) -> set:
+    """The keys of an article's lead claims: those of its first
+    ``LEAD_SENTENCES`` sentences (a sentence may hold several claims; its
+    headline is not one of them)."""
+    first = sorted({c.span.start for c in claims if c.kind != "headline"})[:LEAD_SENTENCES]
+    return {c.key for c in claims if c.span.start in first}
+
+
 def summary_key(fact: AlignedClaim, lead: set) -> tuple | None:
     """Where a fact ranks as a summary candidate (lower first), or None if it
     cannot stand in the summary; ties keep the facts' order."""
@@ -135,7 +143,7 @@ def carries_quotes(claim: Claim, sentence: Claim) -> bool:
 
 def _standalone(claim: Claim) -> bool:
     words = claim.span.text.split()
-    return (MIN_WORDS <= len(words) <= MAX_WORDS and not _DANGLING.match(claim.span.text)
+    return (claim.kind != "headline" and MIN_WORDS <= len(words) <= MAX_WORDS and not _DANGLING.match(claim.span.text)
             and not claim.span.text.rstrip().endswith("?") and not is_caption(claim.span.text))
 
 

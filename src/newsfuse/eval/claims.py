@@ -274,9 +274,9 @@ def score_built(gold: dict, aligned: list, ids: dict[str, str], texts: dict[str,
 
 def story_summary(alignment) -> list[dict]:
     """The summary a story record would hold (story_record ranks the same way)."""
-    from ..summary import CANDIDATES, LEAD_SENTENCES, summarize, summary_key
+    from ..summary import CANDIDATES, lead_keys, summarize, summary_key
 
-    lead = {c.key for a in alignment.articles for c in a.claims[:LEAD_SENTENCES]}
+    lead = set().union(*(lead_keys(a.claims) for a in alignment.articles))
     keyed = [(summary_key(f, lead), i, f) for i, f in enumerate(alignment.facts())]
     ranked = [f for key, _, f in sorted((k for k in keyed if k[0] is not None), key=lambda k: k[:2])]
     return summarize(ranked[:CANDIDATES], alignment.whole_vector, lead)
