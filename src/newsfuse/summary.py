@@ -20,6 +20,7 @@ one stored with its article (``vector_of``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -127,18 +128,35 @@ def _carried_by(claim: Claim, fact: AlignedClaim) -> int:
     of two lead sentences, one all of them can be cited for stands for the
     fact best (a lead's place still comes first: a sentence from deeper down
     is more often a loose member of the fact)."""
-    return len({c.article_id for c in fact.claims if c.article_id != claim.article_id and carries_quotes(c, claim)})
+    others = [c for c in fact.claims if c.article_id != claim.article_id]
+    if _quoted_words(claim.span.text):  # else every restatement carries it
+        others = [c for c in others if carries_quotes(c, claim)]
+    return len({c.article_id for c in others})
 
 
 def carries_quotes(claim: Claim, sentence: Claim) -> bool:
     """Whether ``claim``'s sentence holds most words of each phrase that
     ``sentence`` puts in quotation marks (true when it quotes nothing)."""
-    words = set(re.findall(r"\w+", claim.span.text.lower()))
-    for match in _QUOTED.finditer(sentence.span.text):
-        quoted = set(re.findall(r"\w+", (match.group(1) or match.group(2)).lower()))
-        if quoted and len(quoted & words) < QUOTE_WORDS_CARRIED * len(quoted):
-            return False
-    return True
+    words = _words(claim.span.text)
+    return all(len(quoted & words) >= QUOTE_WORDS_CARRIED * len(quoted) for quoted in _quoted_words(sentence.span.text))
+
+
+# A story's record is refreshed fact by fact as it grows, and the same
+# sentences are read again each time (a 200-article build read 1.9 million
+# pairs of them, two thirds of its time): their words are read once.
+_TEXTS_KEPT = 1 << 16
+
+
+@lru_cache(maxsize=_TEXTS_KEPT)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", text.lower()))
+
+
+@lru_cache(maxsize=_TEXTS_KEPT)
+def _quoted_words(text: str) -> tuple[frozenset[str], ...]:
+    """The words of each phrase ``text`` puts in quotation marks."""
+    phrases = (frozenset(re.findall(r"\w+", (m.group(1) or m.group(2)).lower())) for m in _QUOTED.finditer(text))
+    return tuple(words for words in phrases if words)
 
 
 def _standalone(claim: Claim) -> bool:
@@ -147,6 +165,7 @@ def _standalone(claim: Claim) -> bool:
             and not claim.span.text.rstrip().endswith("?") and not is_caption(claim.span.text))
 
 
+@lru_cache(maxsize=_TEXTS_KEPT)
 def is_caption(text: str) -> bool:
     """Whether a sentence is a picture's caption or credit (``_CAPTION``)."""
     return bool(_CAPTION.search(text))
