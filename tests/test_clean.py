@@ -76,3 +76,21 @@ def test_language_detection():
 def test_word_count_handles_unspaced_scripts():
     assert clean.word_count("The vote passed today.") == 4
     assert clean.word_count("先日、不正に改造したiPhoneを販売した") == 7  # 14 CJK characters
+
+
+def test_date_lines_on_top_are_chrome_and_a_plain_texts_own_address_names_its_page():
+    body = ("http://usatoday30.usatoday.com/news/world/2005-11-27-iran-quake_x.htm\n"
+            "Posted Nov. 27, 2005 7:21 AM\nUpdated 11 / 27 / 2005 3:41 PM\n"
+            "Strong earthquake jolts southern Iran, felt in Oman\n"
+            "A powerful earthquake hit southern Iran on Sunday, killing at least 10 people.")
+    text, removed = clean.strip_chrome(body[body.index("\n") + 1:])
+    assert text.startswith("Strong earthquake jolts") and len(removed) == 2
+    assert clean.find_dateline(text, removed) == "2005-11-27"  # the "Posted" line
+    assert clean.page_url(body) == "http://usatoday30.usatoday.com/news/world/2005-11-27-iran-quake_x.htm"
+    assert clean.strip_chrome(body)[0].startswith("http://usatoday30")  # kept: its words tell the story
+    assert clean.page_url("A story that cites http://example.com/x\nhttp://example.com/x") is None
+
+
+def test_a_headline_derived_from_the_lead_skips_the_pages_address_and_date_lines():
+    text = "http://www.example.com/iran-quake.html\nPosted Nov. 27, 2005 7:21 AM\nStrong quake jolts southern Iran"
+    assert clean.lead_headline(text, clean.split_sentences(text)) == "Strong quake jolts southern Iran"

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .clean import first_sentence
 from .embed import unit
 from .errors import ConfigError
 from .vector_index import StoryVectors
@@ -681,7 +682,7 @@ def display_title(title: str | None, text: str, sentences: list[tuple[int, int]]
     """The headline, or the first sentence cut to a headline's length."""
     if title:
         return title
-    first = text[sentences[0][0]:sentences[0][1]] if sentences else text
+    first = first_sentence(text, sentences)
     return first if len(first) <= 100 else first[:97].rsplit(" ", 1)[0] + "…"
 
 

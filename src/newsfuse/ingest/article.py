@@ -32,12 +32,13 @@ def to_article(raw: RawItem, options: Options = Options()) -> Article:
     text, title = clean.split_title(text, meta.get("title") or found.get("title"))
     _check_length(raw.origin, text, options)
     published, published_from = _publication_date(raw, found, text, removed)
+    url = meta.get("url") or clean.page_url(body)  # a saved page's text may open with its address
     return Article(
         id=clean.content_id(text),
         text=text,
         origin=raw.origin,
-        url=meta.get("url"),
-        source=_outlet(meta, found, text),
+        url=url,
+        source=_outlet({**meta, "url": url}, found, text),
         title=title,
         published=published,
         published_from=published_from,
