@@ -36,7 +36,13 @@
    AFP of their pride in hosting ...") is how the news was gathered
    (``outlets.is_press`` names the press). "X told Y that ..." with Y a
    named person is a CONSULT between them ("Xi told Putin that ...").
-7. *Background*: an event recalled rather than reported — past perfect
+   A general statement in the present ("its members work together to
+   tackle ...": no date, no one named, a full stop) is no event either.
+7. *Accidents*: PLOVER has no type for a crash; people hurt with no one
+   hurting them where the sentence names an accident, or a vehicle failing
+   ("derailed", "overturned"), is ``ACCIDENT`` (not a PLOVER type), never
+   ASSAULT (``_accidental``, ``_vehicle_failed``).
+8. *Background*: an event recalled rather than reported — past perfect
    outside reported speech ("they had met"), "the last time they met",
    "last met", "in the past", "previously", "formerly" — is marked
    ``background`` (``analyze.article`` also marks events dated well before

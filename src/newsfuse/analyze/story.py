@@ -5,8 +5,9 @@ full by one outlet and by surname by another is one person. The story's place
 is the best of the place scores summed over articles. Events reported by
 several articles are one event with evidence from each (``_merge_events``:
 same type and mode, same actors with one role allowed missing, compatible
-place and date); a past event an article recalls (``Event.background``) stays
-apart, with its own date. Who is ranked by how central each person or
+place and date; an accident's reports whatever actors they name; reports
+naming no one in the story without a shared date or place); a past event an
+article recalls (``Event.background``) stays apart, with its own date. Who is ranked by how central each person or
 organisation is to the story (``rank_who``).
 """
 
