@@ -262,6 +262,19 @@ def test_people_hurt_in_a_crash_are_an_accident_not_an_assault(text, date):
     assert found[0].date == date
 
 
+def test_a_passive_under_a_governing_verb_has_its_subject_as_target():
+    (found,) = events_of("A number of people are believed to have been injured.")
+    assert (found.source_names, found.target_names) == ([], ["people"])
+
+
+def test_an_event_in_a_when_clause_on_a_date_takes_that_date():
+    from newsfuse.analyze.timex import find_timexes
+    text = ("Wednesday’s crash is the worst accident on the rail and tram networks since 2004, when seven people "
+            "were killed in a rail crash near Ufton Nervet in Berkshire, when a car driver trying to kill himself "
+            "caused a serious accident.")  # a Croydon report; the event is the driver's, recalled
+    assert [e.date for e in find_events(load_nlp()(text), times=find_timexes(text, "2016-11-09"))] == ["2004"]
+
+
 @pytest.mark.parametrize("text, kind", [
     ("Gunmen killed five people in an attack on a bus.", "ASSAULT"),
     ("Dozens were injured in the assault after a suicide bomber crashed a car into the gate.", "ASSAULT"),

@@ -368,9 +368,16 @@ def _source_heads(verb) -> list:
     clause, subject = _subject_of(verb)
     if subject is None:
         return []
-    if subject.dep_ == "nsubjpass" and clause is verb:
-        return _expand(_agent_of(clause))
+    if subject.dep_ == "nsubjpass" and clause is verb or _passive_below(verb, clause):
+        return _expand(_agent_of(verb))
     return _expand(_resolve_pronoun(_after_dateline(subject), clause))
+
+
+def _passive_below(verb, clause) -> bool:
+    """A passive verb whose subject is a governing clause's ("people are
+    believed to have been injured"): that subject suffered it, the doer is
+    the "by" agent."""
+    return clause is not verb and any(c.dep_ == "auxpass" for c in verb.children)
 
 
 def _after_dateline(subject):
@@ -436,8 +443,8 @@ def _target_heads(verb, kind: str) -> list:
     """Targets of ``verb``, else of its complement; purpose clauses ("to protest X")
     count too, except for reciprocal types ("met to discuss the Ukraine war")."""
     clause_deps = ("xcomp", "ccomp") if kind in lex.RECIPROCAL_TYPES else ("xcomp", "ccomp", "advcl")
-    if any(c.dep_ == "nsubjpass" for c in verb.children):
-        _, subject = _subject_of(verb)
+    clause, subject = _subject_of(verb)
+    if any(c.dep_ == "nsubjpass" for c in verb.children) or _passive_below(verb, clause):
         return _expand(subject)
     heads = _direct_targets(verb)
     for clause in verb.children:
@@ -721,6 +728,9 @@ def _date(sent, times: Sequence, trigger, told: bool = False) -> str | None:
     "since" ("their first talks since 2019"). For a ``told`` (planned or
     possible) event, not the clause of the speech verb telling it ("said on
     Tuesday the leaders will meet": Tuesday is when it was said)."""
+    recalled_at = _date_of_when_clause(trigger, times)
+    if recalled_at:
+        return recalled_at
     text, offset, best = sent.text, sent.start_char, None  # doc.text would rebuild the whole text
     above = {trigger.i} | {t.i for t in trigger.ancestors} | _when_clauses(trigger)
     for ref in times:
@@ -736,6 +746,18 @@ def _date(sent, times: Sequence, trigger, told: bool = False) -> str | None:
         if best is None or distance < best[0]:
             best = (distance, match.group(0))
     return best[1] if best else None
+
+
+def _date_of_when_clause(trigger, times: Sequence) -> str | None:
+    """The date a "when" clause hangs on, for an event inside it: "the worst
+    since 2004, when seven people were killed ... when a driver trying to kill
+    himself ...": 2004, not the sentence's Wednesday."""
+    for node in (trigger, *trigger.ancestors):
+        if node.dep_ == "relcl" and any(c.dep_ == "advmod" and c.lower_ == "when" for c in node.children):
+            ref = next((r for r in times if r.type == "DATE" and r.start <= node.head.idx < r.end), None)
+            match = CALENDAR_VALUE.match(ref.value or "") if ref else None
+            return match.group(0) if match else None
+    return None
 
 
 def _when_clauses(trigger) -> set[int]:
