@@ -25,6 +25,7 @@ from functools import lru_cache
 import numpy as np
 
 from .align import AlignedClaim
+from .captions import is_caption
 from .claims import Claim
 from .disagreement import claim_measures, compare
 
@@ -44,13 +45,6 @@ LEAD_BONUS = 0.1
 _DANGLING = re.compile(r"^(?:he|she|it|they|his|her|its|their|this|that|these|those|but|and|or|so|also|"
                        r"however|meanwhile|still|yet|then|there|here)\b", re.IGNORECASE)
 MIN_WORDS, MAX_WORDS = 6, 60
-# Page furniture that cleaning left in the text: a photo's caption or credit
-# ("A photo issued by ...", "Image copyright PA Image caption ...", "(Photo:
-# AP)"), a gallery's counter ("12/34 19 November 2017 ..."). It describes a
-# picture, not the news, and a gallery's other pictures are other stories.
-_CAPTION = re.compile(r"^(?:an?\s+|the\s+|this\s+)?(?:file\s+)?(?:photo|picture|image)s?(?:\s*:|\s+(?:issued|released|"
-                      r"provided|taken|shows?|showing|made available|courtesy)\b)|\bImage (?:copyright|caption)\b|"
-                      r"\(Photo:|\b\d{1,2}/\d{1,2}\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4}\b", re.IGNORECASE)
 # A claim is cited for a summary sentence when their whole-sentence vectors
 # are this close (restatements of one fact sit at 0.75 and above, see
 # REPEAT_COSINE; claims joined on a shared phrase or topic sit lower).
@@ -163,12 +157,6 @@ def _standalone(claim: Claim) -> bool:
     words = claim.span.text.split()
     return (claim.kind != "headline" and MIN_WORDS <= len(words) <= MAX_WORDS and not _DANGLING.match(claim.span.text)
             and not claim.span.text.rstrip().endswith("?") and not is_caption(claim.span.text))
-
-
-@lru_cache(maxsize=_TEXTS_KEPT)
-def is_caption(text: str) -> bool:
-    """Whether a sentence is a picture's caption or credit (``_CAPTION``)."""
-    return bool(_CAPTION.search(text))
 
 
 def _centre(vectors: np.ndarray, weights: list[int]) -> np.ndarray:

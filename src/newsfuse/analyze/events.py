@@ -29,12 +29,20 @@
    sentence, else ``default_place``; ``date`` the calendar value of the
    DATE/TIME expression nearest the trigger in the sentence (not one after
    "since", which dates something else), else ``default_date``.
-6. *Reporting acts are not events*: the press meeting, visiting or being
+6. *Captions and reporting acts are not events*: a picture's caption or
+   credit (``captions.is_caption``: "Image caption ...", a gallery's "12/34
+   19 November 2017 ...") reports nothing; the press meeting, visiting or being
    told ("AFP journalists visited", "spoke to reporters", "residents told
    AFP of their pride in hosting ...") is how the news was gathered
    (``outlets.is_press`` names the press). "X told Y that ..." with Y a
    named person is a CONSULT between them ("Xi told Putin that ...").
-7. *Background*: an event recalled rather than reported — past perfect
+   A general statement in the present ("its members work together to
+   tackle ...": no date, no one named, a full stop) is no event either.
+7. *Accidents*: PLOVER has no type for a crash; people hurt with no one
+   hurting them where the sentence names an accident, or a vehicle failing
+   ("derailed", "overturned"), is ``ACCIDENT`` (not a PLOVER type), never
+   ASSAULT (``_accidental``, ``_vehicle_failed``).
+8. *Background*: an event recalled rather than reported — past perfect
    outside reported speech ("they had met"), "the last time they met",
    "last met", "in the past", "previously", "formerly" — is marked
    ``background`` (``analyze.article`` also marks events dated well before
@@ -46,6 +54,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from ..captions import caption_end
 from ..outlets import is_press
 from ..records import Event, Span
 from . import plover_lexicon as lex
@@ -76,12 +85,18 @@ def find_events(doc, *, times: Iterable = (), places: Iterable[tuple] = (),
     times, places = list(times), sorted(places)
     events = []
     for sent in doc.sents:
+        body = sent.start_char + caption_end(sent.text)  # a picture's caption reports no event
         for trigger, kind in sentence_triggers(sent):
+            if trigger.idx < body:
+                continue
             event = _build_event(trigger, kind, sent)
             if reporting_act(trigger, event):
                 continue
+            event.date = _date(sent, times, trigger, told=event.mode in ("planned", "possible"))
+            if event.date is None and habitual(trigger, event):
+                continue
+            event.date = event.date or default_date
             event.place = _place(sent, places, trigger) or default_place
-            event.date = _date(sent, times, trigger, told=event.mode in ("planned", "possible")) or default_date
             event.background = recalled(trigger)
             events.append(event)
     return events
@@ -107,6 +122,20 @@ def reporting_act(trigger, event: Event) -> bool:
             return False
         node = node.head
     return False
+
+
+def habitual(trigger, event: Event) -> bool:
+    """A general description, not a happening: the simple present with no
+    date and no one named doing it ("its members work together to tackle
+    threats", "officials meet regularly"). A dated present is a headline's
+    news ("Xi and Putin meet on Thursday"), and so is a named actor's
+    ("Putin meets Xi") — the caller checks the date — and so is a headline's
+    (no full stop: "Police arrest driver")."""
+    if not trigger.sent.text.rstrip().endswith((".", "!", "?", '"', "”")) or trigger.tag_ not in ("VBZ", "VBP") or any(c.dep_ in ("aux", "auxpass") for c in trigger.children):
+        return False
+    heads = _source_heads(trigger)
+    return bool(heads) and not any(t.pos_ == "PROPN" or t.ent_type_ in ACTOR_ENTITIES
+                                   for head in heads for t in head.subtree)
 
 
 def _addressees(verb) -> list:
@@ -185,9 +214,40 @@ def trigger_type(token) -> str | None:
         return None
     if _lemma(token) == "offer" and token.tag_ in ("VBZ", "VBP") and not any(c.dep_ == "xcomp" for c in token.children):
         return None  # "the bloc offers an alternative" describes; "offered concessions", "offers to mediate" act
+    if kind in lex.VIOLENCE_TYPES and _accidental(token) or kind is None and _vehicle_failed(token):
+        return lex.ACCIDENT_TYPE
     if kind in lex.VIOLENCE_TYPES and token.lemma_.lower() in lex.CASUALTY_VERBS:
         return "FIGHT" if _military_agent(token) else "ASSAULT"
     return kind
+
+
+def _vehicle_failed(verb) -> bool:
+    """"the tram derailed", "a ferry capsized": an accident verb with no object
+    ("derailed the talks" is an act), or whose object is its particle's
+    ("derailed off the tracks")."""
+    deps = {c.dep_ for c in verb.children}
+    return _lemma(verb) in lex.ACCIDENT_VERBS and ("dobj" not in deps or "prt" in deps)
+
+
+def _accidental(verb) -> bool:
+    """People hurt with no one hurting them ("were killed when a tram derailed",
+    "the crash injured 40") in a sentence that names an accident, or hurt by
+    what failed ("a tram overturned, injuring 40": the tram hurt no one)."""
+    if _lemma(verb) not in lex.HARM_VERBS:
+        return False
+    if not all(_lemma(head) in lex.ACCIDENT_WORDS or _failed(head) for head in _source_heads(verb)):
+        return False
+    words = {_lemma(t) for t in verb.sent}
+    return bool(words & lex.ACCIDENT_WORDS) and not words & lex.ATTACK_WORDS
+
+
+def _failed(noun) -> bool:
+    """Whether ``noun`` is what an accident verb says failed: its subject
+    ("a tram overturned") or the noun it describes ("a tram overturned in ...",
+    parsed as a clause on "tram")."""
+    if noun.dep_ == "nsubj" and _vehicle_failed(noun.head):
+        return True
+    return any(c.dep_ in ("acl", "relcl") and _vehicle_failed(c) for c in noun.children)
 
 
 def _travel_host(verb):
@@ -308,9 +368,16 @@ def _source_heads(verb) -> list:
     clause, subject = _subject_of(verb)
     if subject is None:
         return []
-    if subject.dep_ == "nsubjpass" and clause is verb:
-        return _expand(_agent_of(clause))
+    if subject.dep_ == "nsubjpass" and clause is verb or _passive_below(verb, clause):
+        return _expand(_agent_of(verb))
     return _expand(_resolve_pronoun(_after_dateline(subject), clause))
+
+
+def _passive_below(verb, clause) -> bool:
+    """A passive verb whose subject is a governing clause's ("people are
+    believed to have been injured"): that subject suffered it, the doer is
+    the "by" agent."""
+    return clause is not verb and any(c.dep_ == "auxpass" for c in verb.children)
 
 
 def _after_dateline(subject):
@@ -376,8 +443,8 @@ def _target_heads(verb, kind: str) -> list:
     """Targets of ``verb``, else of its complement; purpose clauses ("to protest X")
     count too, except for reciprocal types ("met to discuss the Ukraine war")."""
     clause_deps = ("xcomp", "ccomp") if kind in lex.RECIPROCAL_TYPES else ("xcomp", "ccomp", "advcl")
-    if any(c.dep_ == "nsubjpass" for c in verb.children):
-        _, subject = _subject_of(verb)
+    clause, subject = _subject_of(verb)
+    if any(c.dep_ == "nsubjpass" for c in verb.children) or _passive_below(verb, clause):
         return _expand(subject)
     heads = _direct_targets(verb)
     for clause in verb.children:
@@ -655,14 +722,17 @@ def _in_telling_clause(token, trigger) -> bool:
 
 def _date(sent, times: Sequence, trigger, told: bool = False) -> str | None:
     """The calendar value of the time expression nearest the trigger among
-    those dating its own clause or a clause above it ("On Friday, Putin is set
-    to meet"), not another verb's clause ("they met ... just weeks before
+    those dating its own clause, a clause above it ("On Friday, Putin is set
+    to meet") or a "when" clause on it, not another verb's clause ("they met ... just weeks before
     Russia invaded Ukraine on Feb. 24": Feb. 24 dates the invasion) or a
     "since" ("their first talks since 2019"). For a ``told`` (planned or
     possible) event, not the clause of the speech verb telling it ("said on
     Tuesday the leaders will meet": Tuesday is when it was said)."""
+    recalled_at = _date_of_when_clause(trigger, times)
+    if recalled_at:
+        return recalled_at
     text, offset, best = sent.text, sent.start_char, None  # doc.text would rebuild the whole text
-    above = {trigger.i} | {t.i for t in trigger.ancestors}
+    above = {trigger.i} | {t.i for t in trigger.ancestors} | _when_clauses(trigger)
     for ref in times:
         match = CALENDAR_VALUE.match(ref.value or "")
         if ref.type not in ("DATE", "TIME") or not match or not offset <= ref.start < sent.end_char:
@@ -676,6 +746,27 @@ def _date(sent, times: Sequence, trigger, told: bool = False) -> str | None:
         if best is None or distance < best[0]:
             best = (distance, match.group(0))
     return best[1] if best else None
+
+
+def _date_of_when_clause(trigger, times: Sequence) -> str | None:
+    """The date a "when" clause hangs on, for an event inside it: "the worst
+    since 2004, when seven people were killed ... when a driver trying to kill
+    himself ...": 2004, not the sentence's Wednesday."""
+    for node in (trigger, *trigger.ancestors):
+        if node.dep_ == "relcl" and any(c.dep_ == "advmod" and c.lower_ == "when" for c in node.children):
+            ref = next((r for r in times if r.type == "DATE" and r.start <= node.head.idx < r.end), None)
+            match = CALENDAR_VALUE.match(ref.value or "") if ref else None
+            return match.group(0) if match else None
+    return None
+
+
+def _when_clauses(trigger) -> set[int]:
+    """The verbs of "when" clauses on the trigger: they happen at its time
+    ("were killed when a tram derailed on Wednesday": Wednesday), also when
+    hung on a verb conjoined after it ("were killed and injured when ...")."""
+    verbs = [trigger] + [c for c in trigger.children if c.dep_ == "conj"]
+    return {c.i for verb in verbs for c in verb.children if c.dep_ == "advcl"
+            and any(w.dep_ == "advmod" and w.lower_ == "when" for w in c.children)}
 
 
 # Words that make a clause a reference point of the sentence's own event.

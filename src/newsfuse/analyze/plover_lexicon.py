@@ -173,6 +173,22 @@ MILITARY_WORDS = word_set("army troop troops force forces aircraft jet jets warp
 VIOLENCE_TYPES = frozenset({"ASSAULT", "FIGHT"})
 CASUALTY_VERBS = word_set("kill wound bomb shoot injure murder")
 
+# Accidents. PLOVER codes deliberate acts between political actors and has no
+# type for a crash: "seven people were killed when a tram derailed" is no
+# ASSAULT. ACCIDENT (not a PLOVER type) is a vehicle or structure failing
+# ("derailed", "overturned", "capsized", intransitive: "derailed the talks"
+# is an act), or people hurt with no one doing it (no agent, or the crash
+# itself as subject) where the sentence names an accident.
+ACCIDENT_TYPE = "ACCIDENT"
+ACCIDENT_VERBS = word_set("derail overturn capsize collide")
+ACCIDENT_WORDS = word_set("accident crash collision derailment derail overturn capsize collide wreck "
+                          "pile-up")
+HARM_VERBS = word_set("kill injure wound hurt")
+# ... unless the sentence names an attack: "injured in the assault after a
+# suicide bomber crashed into ..." is violence.
+ATTACK_WORDS = word_set("attack assault bomb bomber bombing gunman gunmen shooting shooter militant militants "
+                        "terrorist terrorists terror")
+
 # Head nouns that only count or group the real actor ("thousands of Kurds").
 QUANTITY_NOUNS = word_set("thousand thousands hundred hundreds dozen dozens group groups score "
                         "scores number some members member crowd crowds")

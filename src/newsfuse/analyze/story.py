@@ -5,18 +5,22 @@ full by one outlet and by surname by another is one person. The story's place
 is the best of the place scores summed over articles. Events reported by
 several articles are one event with evidence from each (``_merge_events``:
 same type and mode, same actors with one role allowed missing, compatible
-place and date); a past event an article recalls (``Event.background``) stays
-apart, with its own date. Who is ranked by how central each person or
+place and date; an accident's reports whatever actors they name; reports
+naming no one in the story without a shared date or place); a past event an
+article recalls (``Event.background``) stays apart, with its own date. Who is ranked by how central each person or
 organisation is to the story (``rank_who``).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from ..outlets import is_press
 from ..records import Analysis, Entity, Event, Quote
+from .plover_lexicon import ACCIDENT_TYPE
 from .entities import merge_entities, place_label
 from .location import pick_location
 from .places import gazetteer
@@ -144,6 +148,10 @@ def _when(analyses: list[Analysis], events: list[dict]) -> dict | None:
 # Types where who is source and who is target is a matter of phrasing: "Xi and
 # Putin met" and "Putin met Xi" are one meeting.
 _SYMMETRIC = {"CONSULT", "COOPERATE", "AGREE", "FIGHT"}
+# Types with no one acting: reports of an accident name the vehicle ("a tram
+# derailed"), the hurt ("seven people were killed") or nobody, so actors tell
+# no two accidents apart; only date and place do.
+_AGENTLESS = {ACCIDENT_TYPE}
 
 
 class _Happening:
@@ -151,23 +159,32 @@ class _Happening:
     and actors (as story entity keys); place and date from the first report
     that gives them."""
 
-    def __init__(self, event: Event, actors: tuple[frozenset, frozenset]):
+    def __init__(self, event: Event, actors: tuple[frozenset, frozenset], named: bool = True):
         self.view = _event_view(event)
         self.sources, self.targets = actors
+        self.named = named
 
-    def same(self, event: Event, actors: tuple[frozenset, frozenset], places: dict[str, Entity]) -> bool:
-        """Whether ``event`` (its source and target keys: ``actors``) reports this one."""
+    def same(self, event: Event, actors: tuple[frozenset, frozenset], places: dict[str, Entity],
+             named: bool = True) -> bool:
+        """Whether ``event`` (its source and target keys: ``actors``; ``named``:
+        whether one of them is a story entity) reports this one."""
         view = self.view
-        return (event.type == view["type"] and event.background == view["background"]
+        if not (event.type == view["type"] and event.background == view["background"]
                 and (event.mode == "negated") == (view["mode"] == "negated")
-                and _same_date(view["date"], event.date) and _same_place(view["place"], event.place, places)
-                and self._same_actors(*actors) and self._anchored(event, *actors))
+                and _same_date(view["date"], event.date) and _same_place(view["place"], event.place, places)):
+            return False
+        return view["type"] in _AGENTLESS or (self._same_actors(*actors) and self._anchored(event, *actors, named))
 
-    def _anchored(self, event: Event, sources: frozenset, targets: frozenset) -> bool:
+    def _anchored(self, event: Event, sources: frozenset, targets: frozenset, named: bool) -> bool:
         """Compatible is not enough: two reports are of one event only if they
         share a date, a place, or the same two or more actors ("Xi might meet
-        someone" is not "Xi arrived on Wednesday")."""
+        someone" is not "Xi arrived on Wednesday"), or if neither names anyone
+        ("people were injured", twice): nameless reports of one type and the
+        same actors in one story can only be told apart by date and place,
+        and those agree."""
         if (self.view["date"] and event.date) or (self.view["place"] and event.place):
+            return True
+        if not named and not self.named:
             return True
         ours = self.sources | self.targets
         return len(ours) >= 2 and ours == sources | targets
@@ -204,14 +221,30 @@ def _overlap(ours: frozenset, theirs: frozenset) -> bool | None:
 
 
 def _same_place(ours: str | None, theirs: str | None, places: dict[str, Entity]) -> bool:
-    """Compatible places: either unknown, the same, or a city and its own
-    country; a region or continent ("Central Asia") contains what is in it."""
+    """Compatible places: either unknown, the same, a city and its own
+    country, or two places of one city's area ("in Croydon", "near London");
+    a region or continent ("Central Asia") contains what is in it."""
     if not ours or not theirs or ours == theirs:
         return True
     a, b = places.get(ours), places.get(theirs)
     if a is None or b is None or a.country is None or b.country is None:
         return True
-    return a.country == b.country and "country" in (a.type, b.type)
+    return a.country == b.country and ("country" in (a.type, b.type) or _km(a, b) <= _ONE_AREA_KM)
+
+
+# Two places this close are one city's area for an event's report: Croydon is
+# 14 km from the centre of London, whose built-up area reaches some 25 km out
+# (a hand-set bound, not fitted: a suburb and its city, not neighbouring towns).
+_ONE_AREA_KM = 30.0
+
+
+def _km(a: Entity, b: Entity) -> float:
+    """Great-circle distance; unknown coordinates are far apart."""
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return math.inf
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def _same_date(ours: str | None, theirs: str | None) -> bool:
@@ -237,24 +270,33 @@ def _merge_events(analyses: list[Analysis], names: dict[str, str] | None = None,
     recalled background event never merges with the news; reported ones
     come first, the most reported first."""
     names, places = names or {}, places or {}
+    entity_keys = set(names.values())
     happenings: list[_Happening] = []
     by_actor: dict[tuple, list[int]] = defaultdict(list)  # a match shares an actor: only those are compared
     generic = []
-    for analysis in analyses:
-        for event in filter(_has_actor, analysis.events):
-            if _by_role_only(event):
-                generic.append((event, analysis.article_id))
-                continue
-            actors = _keys(event.source_names, names), _keys(event.target_names, names)
-            keys = [(event.type, event.background, k) for k in actors[0] | actors[1]]
-            candidates = sorted({i for key in keys for i in by_actor[key]})
-            match = next((happenings[i] for i in candidates if happenings[i].same(event, actors, places)), None)
-            if match is None:
-                happenings.append(match := _Happening(event, actors))
-                for key in keys:
-                    by_actor[key].append(len(happenings) - 1)
-            match.add(event, analysis.article_id)
+    for event, article_id in _reports(analyses):
+        if _by_role_only(event) or not _has_actor(event):
+            generic.append((event, article_id))
+            continue
+        actors = _keys(event.source_names, names), _keys(event.target_names, names)
+        named = bool((actors[0] | actors[1]) & entity_keys)
+        keys = [(event.type, event.background, k) for k in actors[0] | actors[1]]
+        if event.type in _AGENTLESS:
+            keys = [(event.type, event.background, "")]  # any report of an accident may be of this one
+        candidates = sorted({i for key in keys for i in by_actor[key]})
+        match = next((happenings[i] for i in candidates if happenings[i].same(event, actors, places, named)),
+                     None)
+        if match is None:
+            happenings.append(match := _Happening(event, actors, named))
+            for key in keys:
+                by_actor[key].append(len(happenings) - 1)
+        match.add(event, article_id)
     for event, article_id in generic:
+        if not _has_actor(event):  # "it derailed": a report of the story's accident, or of nothing placeable
+            match = next((h for h in happenings if h.same(event, (frozenset(), frozenset()), places, False)), None)
+            if match is not None:
+                match.add(event, article_id)
+            continue
         match = _central(happenings, event, places)
         if match is None:
             happenings.append(match := _Happening(event, (frozenset(), frozenset())))
@@ -262,6 +304,27 @@ def _merge_events(analyses: list[Analysis], names: dict[str, str] | None = None,
     views = [h.view for h in happenings]
     return sorted(views, key=lambda v: (v["background"], -len({e["article"] for e in v["evidence"]}),
                                         -len(v["evidence"])))
+
+
+_HARM = re.compile(r"^(?:kill|injur|wound|hurt)", re.IGNORECASE)
+
+
+def _reports(analyses: list[Analysis]):
+    """(event, article id) of every event with an actor, and of every
+    accident (actors tell no accident apart: "it derailed"); in a story of an
+    accident (more articles report an ACCIDENT than an ASSAULT with someone
+    doing it), people hurt with no one doing it ("a lot of people were
+    injured") are its reports: the accident hurt them."""
+    events = [(e, a.article_id) for a in analyses for e in a.events if _has_actor(e) or e.type in _AGENTLESS]
+    accident = {a for e, a in events if e.type == ACCIDENT_TYPE and not e.background}
+    assault = {a for e, a in events if e.type == "ASSAULT" and e.source_names}
+    if len(accident) > len(assault):
+        events = [(replace(e, type=ACCIDENT_TYPE) if _hurt_by_no_one(e) else e, a) for e, a in events]
+    return events
+
+
+def _hurt_by_no_one(event: Event) -> bool:
+    return event.type == "ASSAULT" and not event.source_names and bool(_HARM.match(event.trigger.text))
 
 
 # Plural words for the parties of a meeting ("the presidents will discuss",
