@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from newsfuse.summary import carries_quotes, is_caption, lead_keys
+from newsfuse.summary import carries_quotes, is_caption, lead_keys, quotes_balanced
 
 
 def claim(text: str):
@@ -50,3 +50,13 @@ def test_an_articles_lead_is_its_first_sentences_not_its_headline():
         return SimpleNamespace(span=SimpleNamespace(start=start), kind=kind, key=(start, number))
     claims = [part(0, "headline"), part(40), part(40, "clause", 1), part(90), part(150), part(200)]
     assert lead_keys(claims) == {(40, 0), (40, 1), (90, 0), (150, 0)}  # three sentences, one of two facts
+
+
+@pytest.mark.parametrize("text, balanced", [
+    ('"In the coming days, we will continue to work alongside the investigators to establish what happened.', False),
+    ("“We are working hard,” a spokesman said.", True),
+    ('He said the tram was "speeding up" before it tipped over.', True),
+    ("The spokesman added: “It is too early to confirm numbers.", False),
+])
+def test_a_sentence_of_a_quote_that_runs_on_is_no_summary_sentence(text, balanced):
+    assert quotes_balanced(text) is balanced

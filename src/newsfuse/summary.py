@@ -156,7 +156,16 @@ def _quoted_words(text: str) -> tuple[frozenset[str], ...]:
 def _standalone(claim: Claim) -> bool:
     words = claim.span.text.split()
     return (claim.kind != "headline" and MIN_WORDS <= len(words) <= MAX_WORDS and not _DANGLING.match(claim.span.text)
-            and not claim.span.text.rstrip().endswith("?") and not is_caption(claim.span.text))
+            and not claim.span.text.rstrip().endswith("?") and not is_caption(claim.span.text)
+            and quotes_balanced(claim.span.text))
+
+
+def quotes_balanced(text: str) -> bool:
+    """Whether every quotation the sentence opens, it closes: a sentence of a
+    quote that runs on into the next ('"In the coming days, we will continue
+    ...', Croydon) is a fragment of someone's words, not a sentence to show
+    alone."""
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 
 def _centre(vectors: np.ndarray, weights: list[int]) -> np.ndarray:
