@@ -60,3 +60,19 @@ def test_an_articles_lead_is_its_first_sentences_not_its_headline():
 ])
 def test_a_sentence_of_a_quote_that_runs_on_is_no_summary_sentence(text, balanced):
     assert quotes_balanced(text) is balanced
+
+
+def test_of_a_facts_lead_sentences_the_one_saying_what_the_others_say_stands_for_it():
+    from newsfuse.summary import _clearest
+
+    def lead_claim(article: str, text: str):
+        return SimpleNamespace(article_id=article, kind="sentence", key=(article, 0), span=SimpleNamespace(text=text))
+    claims = [lead_claim("a", "Martin Bamford, 30, was travelling on the tram when it flipped and derailed off "
+                              "the tracks near the Sandilands stop on Addiscombe Road."),
+              lead_claim("b", "Seven people have died and dozens more have been injured after a tram overturned "
+                              "in London."),
+              lead_claim("c", "At least seven people were killed and dozens injured when a tram derailed in "
+                              "London on Wednesday, police said."),
+              lead_claim("d", "Seven people died and dozens were injured when a tram overturned in south London.")]
+    fact = SimpleNamespace(status="corroborated", values=[], claims=claims)
+    assert _clearest(fact, {c.key for c in claims}).article_id != "a"

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .align import AlignedClaim
+from .align import AlignedClaim, content_words
 from .captions import is_caption
 from .claims import Claim
 from .disagreement import claim_measures, compare
@@ -113,8 +113,27 @@ def _clearest(fact: AlignedClaim, lead: set) -> Claim | None:
         latest = fact.values[-1].claim
         return latest if _standalone(latest) else None
     usable = [c for c in fact.claims if _standalone(c)]
-    return min(usable, key=lambda c: (c.key not in lead, -_carried_by(c, fact), abs(len(c.span.text.split()) - 25)),
-               default=None)
+    return min(usable, key=lambda c: (c.key not in lead, -_carried_by(c, fact), -_shared(c, fact),
+                                      abs(len(c.span.text.split()) - 25)), default=None)
+
+
+def _shared(claim: Claim, fact: AlignedClaim) -> float:
+    """How much of what the fact's other claims say this one says too: the
+    mean share of its content words in each other claim, to one decimal (a
+    tie goes to the sentence of a usual length). Of a tram crash's leads,
+    "Seven people have died and dozens more have been injured after a tram
+    overturned" says what the others say; a passenger "was travelling on the
+    tram when it flipped" does not."""
+    mine = _content(claim.span.text)
+    others = [_content(c.span.text) for c in fact.claims if c.article_id != claim.article_id]
+    if not mine or not others:
+        return 0.0
+    return round(sum(len(mine & theirs) / len(mine) for theirs in others) / len(others), 1)
+
+
+@lru_cache(maxsize=1 << 16)
+def _content(text: str) -> frozenset[str]:
+    return content_words(text)
 
 
 def _carried_by(claim: Claim, fact: AlignedClaim) -> int:
