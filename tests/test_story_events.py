@@ -344,7 +344,8 @@ def test_people_hurt_by_no_one_stay_an_assault_when_the_story_is_of_violence():
 
 
 def test_nameless_reports_of_one_type_and_actors_are_one_but_other_actors_stay_apart():
-    arrested = [analysis(name, event("COERCE", [], ["driver of the tram"])) for name in "abc"]
+    wordings = ["driver of the tram", "tram driver", "The driver, 42, from Beckenham"]  # one actor, by its head noun
+    arrested = [analysis(name, event("COERCE", [], [target])) for name, target in zip("abc", wordings)]
     other = analysis("d", event("COERCE", [], ["protesters"]))
     assert sorted(len(e["evidence"]) for e in story_events(*arrested, other)) == [1, 3]
     named = [analysis(name, event("CONSULT", ["Xi Jinping"], mode="possible")) for name in "ef"]

@@ -204,7 +204,20 @@ class _Happening:
 
 
 def _keys(actor_names: list[str], names: dict[str, str]) -> frozenset[str]:
-    return frozenset(names.get(n.lower(), n.lower()) for n in actor_names)
+    return frozenset(names.get(n.lower()) or _head(n) for n in actor_names)
+
+
+# What follows a description's head noun: "the driver of the Wimbledon-bound
+# tram", "the driver, 42, from Beckenham".
+_AFTER_HEAD = re.compile(r",|\s+(?:of|from|in|at|on|for|who|which|that|with)\s")
+
+
+def _head(name: str) -> str:
+    """A description (not a story entity) keyed by its head noun: "the
+    driver of the tram", "tram driver" and "Driver" are one actor to compare
+    (Croydon's arrest was five COERCE events, one per wording)."""
+    words = _AFTER_HEAD.split(name.lower(), maxsplit=1)[0].split()
+    return words[-1].strip(".'\"’‘”“") if words else name.lower()
 
 
 def _same_party(ours: frozenset, theirs: frozenset) -> bool:
