@@ -108,9 +108,10 @@ def _ecbplus_scores(static, names: list[str]) -> dict:
 def test_ecbplus_development_gold_floor(static):
     """Floors at the measured figures (docs/MEASUREMENTS.md, "Issue 12 claims,
     all of it together", "Pair weights fitted", "Headlines and date lines")
-    minus a margin: the six ECB+ development stories, pair P .821 R .463,
-    status accuracy .729, corroborated P .836 R .715 with the weights fitted
-    on 14 stories (on 11: .824 / .452, .725, .848 / .703; before headline
+    minus a margin: the six ECB+ development stories, pair P .814 R .476,
+    status accuracy .739, corroborated P .840 R .735 with the weights fitted
+    on 14 stories and no headline a lead (with headlines as leads .821 /
+    .463, .729, .836 / .715; on 11: .824 / .452, .725, .848 / .703; before headline
     claims .817 / .429, .717, .846 / .688; in-sample: the weights were fitted on these and eight more
     stories; before the slot feature P .804 R .416, accuracy .727,
     corroborated P .845 R .708; with the hand-set score P .745 R .359)."""
@@ -125,23 +126,24 @@ def test_ecbplus_gold_written_on_2026_12_05_floor(static):
     """The three ECB+ stories written blind on 2026-12-05 (76ers coach,
     Waitrose fire, Greek riots): first contact pair P .804 R .422, status
     accuracy .665, corroborated P .798 R .718, citation .989; with the
-    weights fitted on them and 11 more .809 / .444, .677, .802 / .728, .990
+    weights fitted on them and 11 more .848 / .424, .691, .808 / .743, .990
     (tests/data/claims_gold/README.md). Their disputes are mostly not
     figures (3 of 24 found): no disagreement floor."""
     scores = _ecbplus_scores(static, ["5_ecb", "14_ecbplus", "19_ecb"])
     mean, pooled = scores["mean"], scores["pooled"]
-    assert mean["pair_precision"] >= 0.77 and mean["pair_recall"] >= 0.41
-    assert mean["status_accuracy"] >= 0.64
-    assert mean["corroborated_precision"] >= 0.76 and mean["corroborated_recall"] >= 0.69
+    assert mean["pair_precision"] >= 0.8 and mean["pair_recall"] >= 0.39
+    assert mean["status_accuracy"] >= 0.65
+    assert mean["corroborated_precision"] >= 0.77 and mean["corroborated_recall"] >= 0.7
     assert pooled["citation_precision"] >= 0.95
 
 
 @pytest.mark.slow
 def test_ecbplus_held_out_gold_floor(static):
     """The two ECB+ stories kept aside (never tuned on, not used to fit the
-    pair weights): pair P .742 R .440, status accuracy .789, corroborated P
-    .861 R .793, citation precision .985 with the weights fitted on 14
-    stories (on 11: .743 / .436, .786, .870 / .783, .985 with headline
+    pair weights): pair P .755 R .456, status accuracy .786, corroborated P
+    .869 R .782, citation precision .985 with the weights fitted on 14
+    stories and no headline a lead (headlines as leads: .742 / .440, .789,
+    .861 / .793; on 11: .743 / .436, .786, .870 / .783, .985 with headline
     claims, first contact; with the slot feature .737 / .428, .783, .869 / .779; before
     it .708 / .428, .752, .854 / .732; hand-set score: .685 / .360, .734,
     .833 / .723, 1.0); they find none of the 14 disagreeing sentences,
@@ -174,3 +176,25 @@ def test_a_page_with_a_title_has_no_headline_claim():
     item.title = "Ten dead in southern Iran quake"
     claims = extract_claims(item, next(analyze_articles([item])))
     assert all(c.kind != "headline" for c in claims) and claims[0].span.text.startswith("A powerful")
+
+
+def test_a_headline_is_no_lead_claim():
+    """Two leads gain on their words ("lead_window"); a headline is no lead
+    ("Greece calm after 8 days of riots" / "Fresh wave of rioting hits Greece"
+    are two facts): the leads are the first two body claims."""
+    import numpy as np
+
+    from newsfuse.align import ArticleClaims, StoryAlignment
+    from newsfuse.claim_vectors import ClaimVectors
+    from newsfuse.claims import Claim
+    from newsfuse.records import Span
+
+    texts = ["Greece calm after 8 days of riots", "Athens was calm on Sunday.", "Riots ran for a week.",
+             "Polls show anger."]
+    claims = [Claim("a", "A", Span(i * 40, i * 40 + len(t), t), kind="headline" if i == 0 else "sentence")
+              for i, t in enumerate(texts)]
+    rows = np.zeros((len(claims), 384), dtype=np.float32)
+    vectors = ClaimVectors(rows, rows, np.zeros((0, 384), dtype=np.float32), np.zeros(len(claims), dtype=np.int64))
+    alignment = StoryAlignment()
+    alignment._append(ArticleClaims("a", "A", None, claims, vectors, np.zeros(0, dtype=np.uint64)))
+    assert [alignment._lead(n) for n in range(len(claims))] == [False, True, True, False]
