@@ -76,6 +76,8 @@ def hostile_record() -> dict:
             "summary": [{"text": PAYLOAD, "citations": cited}],
             "timeline": [{"date": "2024-05-01", "written": PAYLOAD, "text": PAYLOAD, "citations": cited}],
             "claims": [claim, {**claim, "status": "single-source"}],
+            "disputes": [{"slot": PAYLOAD, "status": "conflicting", "facts": 1,
+                          "sides": [{"value": PAYLOAD, "articles": ["a0", PAYLOAD]}]}],
             "claim_counts": {"conflicting": 0, "updated": 0, "corroborated": 1, "single-source": 1},
             "articles": articles}
 

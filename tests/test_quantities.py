@@ -95,7 +95,17 @@ def test_figures_of_another_occasion_or_place_keep_their_own_scope():
     assert {m.scope for m in measures("Figures show 20 people were injured between March 2015 and March 2016.")} \
         == {"year:2015"}
     # one hospital's patients are a part of the toll (Croydon: 51 in all, 16 walking wounded at one)
-    assert {m.scope for m in measures("St George's Hospital said it was treating 16 walking wounded.")} == {"hospital"}
+    assert {m.scope for m in measures("St George's Hospital said it was treating 16 patients.")} == \
+        {"hospital:st george's hospital"}
+    # the walking wounded and the seriously hurt at one hospital are two counts (Croydon: 16 and four)
+    minor = claim_measures(claim("St George's Hospital in Tooting said it was treating 20 people, four of whom were "
+                                 "seriously injured and 16 who were walking wounded."))
+    serious = claim_measures(claim("St George's Hospital in Tooting, said 20 people have been brought in for "
+                                   "treatment of which four are seriously injured."))
+    assert minor and serious
+    assert not minor.keys() & serious.keys()
+    assert {m.scope for m in measures("Croydon University Hospital said it was treating 31 people.")} == \
+        {"hospital:croydon university hospital"}
     assert {m.scope for m in measures("Police took 20 injured people to hospital.")} == {""}
 
 
@@ -132,3 +142,17 @@ def test_named_values_clash():
     assert verdict("She was struck by a gray Toyota.", "She was struck by a grey Toyota.") is None
     assert verdict("Three employees were burnt to death.", "Three employees suffocated to death.",
                    slot="cause") == "conflicting"
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("Police said more than 50 people were injured.", "more than 50"),
+    ("At least 40 people were injured after the tram overturned.", "at least 40"),
+    ("The blast killed between 10 and 15 people.", "between 10 and 15"),
+    ("50 or more people were hurt.", "50 or more"),
+    ("Four people were taken to hospital with serious injuries while 20 others were slightly hurt.", "Four + 20"),
+])
+def test_a_figure_is_shown_as_written_with_its_qualifier(text, shown):
+    from newsfuse.disagreement import written
+
+    found = claim_measures(claim(text))
+    assert written(next(v for (slot, scope), v in found.items() if scope == "")) == shown

@@ -228,7 +228,10 @@ def with_conflict_copy_and_merge(record: dict) -> dict:
                 "collapsed": {}, "speakers": [], "evidence": [side], "slot": "dead",
                 "values": [{**side, "value": "3"}, {**side, "article": second["id"], "value": "5 <b>"}]}
     articles = [first, {**second, "near_dup_of": first["id"]}]
-    return {**record, "claims": [conflict, *record["claims"]], "articles": articles,
+    from newsfuse.story_record import disputes
+
+    claims = [conflict, *record["claims"]]
+    return {**record, "claims": claims, "disputes": disputes(claims), "articles": articles,
             "claim_counts": {**record["claim_counts"], "conflicting": 1},
             "merge_history": [{"from": "sgone", "into": record["id"], "at": "2024-01-02T03:04:05", "reason": "bridge"}]}
 
@@ -239,6 +242,8 @@ def test_a_conflict_shows_both_sides_a_copy_names_its_original_and_merges_are_li
     page = client.get(f"/stories/{stories[0]['id']}?status=conflicting").text
     sides = page.split('<div class="sides">')[1].split("</td>")[0]
     assert sides.count('<div class="side">') == 2 and "<strong>3</strong>" in sides and "<strong>5 &lt;b&gt;</strong>" in sides
+    disputed = page.split('<div class="disputes">')[1].split("</div>")[0]  # each disputed slot once, above the table
+    assert "<strong>dead</strong>" in disputed and "<strong>5 &lt;b&gt;</strong>" in disputed and "[2]" in disputed
     sources = page.split('id="sources"')[1]
     assert '<span class="copy">copy of [1]</span>' in sources
     assert "<code>sgone</code> merged into" in page

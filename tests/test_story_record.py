@@ -265,3 +265,31 @@ def test_the_static_model_is_distilled_once_and_read_back_from_the_cache(tmp_pat
     monkeypatch.setattr(module, "distill", lambda: pytest.fail("distilled again"))
     again = module.StaticEmbedder().encode(["Xi met Putin in Samarkand."])
     assert list(tmp_path.glob("static-minilm-*.npy")) and np.allclose(first, again)
+
+
+def test_a_disputed_slot_is_listed_once_with_each_value_and_its_sources():
+    """Croydon's injured toll was shown on each of 46 facts; the record lists
+    each disputed slot once, values with the articles giving them, and the
+    terminal and Markdown show it above the facts."""
+    from newsfuse.render import claim_lines
+    from newsfuse.story_record import disputes
+
+    sides = [{"value": "at least 40", "article": "a"}, {"value": "51", "article": "b"},
+             {"value": "51", "article": "c"}]
+    fact = {"status": "conflicting", "attributed": False, "independent_sources": 2, "outlets": [], "collapsed": {},
+            "speakers": [], "evidence": [], "slot": "injured", "values": sides}
+    hospital = {**fact, "values": [{"value": "16", "article": "b"}, {"value": "four", "article": "c"}]}
+    claims = [fact, {**fact}, {**fact}, hospital]
+    found = disputes(claims)
+    assert [(d["slot"], d["facts"]) for d in found] == [("injured", 3), ("injured", 1)]
+    assert found[0]["sides"] == [{"value": "at least 40", "articles": ["a"]}, {"value": "51", "articles": ["b", "c"]}]
+    record = {"claims": claims, "disputes": found, "articles": [{"id": i} for i in "abc"],
+              "claim_counts": {"conflicting": 4, "updated": 0, "corroborated": 0, "single-source": 0}}
+    lines = claim_lines(record, all_claims=False)
+    assert lines[1] == "  disputed: injured (conflicting, 3 fact(s)): at least 40 [1] · 51 [2, 3]"
+    assert sum("at least 40" in line for line in lines) == 1
+    articles = [{"id": i, "title": i, "url": None, "source": i, "published": None, "near_dup_of": None} for i in "abc"]
+    page = story_markdown({**record, "articles": articles, "id": "s", "title": "t", "n_articles": 3, "n_sources": 3,
+                           "n_independent": 3, "first_seen": None, "last_seen": None, "summary": [],
+                           "timeline": [], "analysis": None, "merge_history": []})
+    assert "### Disputed figures" in page and page.count("at least 40") == 1

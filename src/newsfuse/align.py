@@ -69,7 +69,7 @@ import numpy as np
 from .claim_vectors import WINDOW_STRIDE, WINDOW_WORDS, ClaimVectors, encode_claims
 from .claims import Claim, extract_claims
 from .dedup import shingle_hashes
-from .disagreement import claim_measures, comparable, compare, story_wide, worse
+from .disagreement import claim_measures, comparable, compare, story_wide, worse, written
 
 __all__ = ["AlignedClaim", "ArticleClaims", "Claim", "SlotValue", "StoryAlignment", "align_claims",
            "article_claims", "claim_parts", "extract_claims", "WINDOW_STRIDE", "WINDOW_WORDS"]
@@ -679,7 +679,7 @@ class StoryAlignment:
         facts that share them)."""
         if (key, sides) not in self._shown_now:
             self._shown_now[key, sides] = sorted(
-                [SlotValue(", ".join(m.text for m in self._measures[n][key]), self.claims[n]) for n in sides],
+                [SlotValue(written(self._measures[n][key]), self.claims[n]) for n in sides],
                 key=lambda v: v.claim.published or "")
         return list(self._shown_now[key, sides])
 

@@ -23,7 +23,8 @@ import math
 
 from .quantities import Measure, measures, overlaps
 
-__all__ = ["Dispute", "SCALE_GAP", "TALLIES", "claim_measures", "comparable", "compare", "story_wide", "worse"]
+__all__ = ["Dispute", "SCALE_GAP", "TALLIES", "claim_measures", "comparable", "compare", "story_wide", "worse",
+           "written"]
 
 TALLIES = {"killed", "injured", "missing", "arrested", "evacuated"}
 # Two readings of one figure differ by a few times at most ("3 killed" early,
@@ -53,6 +54,13 @@ def compare(a: list[Measure], a_claim, b: list[Measure], b_claim) -> Dispute | N
     if slot in TALLIES and (_revised(a, a_claim, b, b_claim) or _revised(b, b_claim, a, a_claim)):
         return "updated"
     return "conflicting"
+
+
+def written(figures: list[Measure]) -> str:
+    """A claim's figure for one slot as a reader is shown it: the sum when
+    the sentence adds parts up ("Four + 20", not "Four, Four + 20")."""
+    totals = [m for m in figures if m.total]
+    return ", ".join(m.text for m in totals or figures)
 
 
 def story_wide(slot: str) -> bool:

@@ -15,7 +15,7 @@ import html
 import re
 from urllib.parse import quote, urlsplit
 
-from .render import DERIVED_MARK, cite, event_parts, source_numbers, terminal_text, value_sides
+from .render import DERIVED_MARK, cite, cite_articles, event_parts, source_numbers, terminal_text
 
 DEFAULT_SUMMARY_SENTENCES = 5
 _STATUS_TITLES = [("conflicting", "Conflicting"), ("updated", "Updated"), ("corroborated", "Corroborated"),
@@ -150,6 +150,12 @@ def _claims(record: dict, numbers: dict) -> str:
     counts = record["claim_counts"]
     lines = ["## Claims", "", f"{len(claims)} facts: " + ", ".join(f"{counts[s]} {s}" for s, _ in _STATUS_TITLES)
              + ". Copies of one wire story count as one outlet."]
+    found = record.get("disputes") or []
+    if found:
+        lines += ["", "### Disputed figures", ""]
+        lines += [f"- **{md(d['slot'])}** ({d['status']}, {d['facts']} fact(s)): "
+                  + " · ".join(f"{md(side['value'])} {cite_articles(side['articles'], numbers)}" for side in d["sides"])
+                  for d in found]
     for status, title in _STATUS_TITLES:
         facts = [f for f in claims if f["status"] == status]
         if facts:
@@ -160,8 +166,8 @@ def _claims(record: dict, numbers: dict) -> str:
 def _claim_item(fact: dict, numbers: dict) -> str:
     said = f" — said by {md(', '.join(fact['speakers']))}" if fact["attributed"] and fact["speakers"] else ""
     lines = [f"- {fact['independent_sources']} independent outlet(s){said}"]
-    for value, cited in value_sides(fact, numbers):
-        lines.append(f"  - **{md(fact['slot'])} = {md(value)}** {cited}")
+    if fact.get("slot"):
+        lines.append(f"  - *{md(fact['slot'])}: disputed, see Disputed figures*")
     for claim in fact["evidence"]:
         copy = f" (copy of [{numbers.get(fact['collapsed'][claim['article']], '?')}])" \
             if claim["article"] in fact["collapsed"] else ""

@@ -35,6 +35,7 @@ class Measure:
     scope: str = ""  # "" = the story's own event; else e.g. "year:2003"
     rise: bool = False  # written as a rise ("rose to 10"): a revision of an earlier figure
     category: bool = False  # a named value (a colour, a cause of death): low = high = its number in its list
+    total: bool = False  # the sum of the sentence's parts ("4 seriously and 20 slightly injured")
 
 
 _WORDS = {w: i for i, w in enumerate(
@@ -68,7 +69,8 @@ _PART_AFTER = re.compile(r"^\s*(?:more|others|other|additional|further)\b", re.I
 # "two women and one man died": a breakdown of the tally by who they were.
 _BREAKDOWN = re.compile(r"^\s*(?:women|men|woman|man|children|child|boys|boy|girls|girl|adults|teenagers)\b", re.I)
 # "four people with serious injuries", "two suffered minor injuries": a part of the injured.
-_SEVERITY = re.compile(r"\b(?:serious(?:ly)?|critical(?:ly)?|severe(?:ly)?|minor|slight(?:ly)?|light(?:ly)?)\b", re.I)
+_SEVERITY = re.compile(r"\b(?:(serious(?:ly)?|critical(?:ly)?|severe(?:ly)?)|minor|slight(?:ly)?|light(?:ly)?|"
+                       r"walking wounded)\b", re.I)
 
 # Tallies of people, by the words that name them around the number.
 _TALLY = [
@@ -189,13 +191,32 @@ def _measure(text: str, match: re.Match, value: float, scope: str) -> tuple[Meas
     if slot is None:
         return None, False
     part = bool(_PART_BEFORE.search(before) or _PART_AFTER.match(after) or _BREAKDOWN.match(after))
-    if slot == "injured" and _SEVERITY.search(before[-20:] + " " + after[:50]):
-        scope = scope or "severity"
+    severity = _SEVERITY.search(before[-20:] + " " + after[:50]) if slot == "injured" else None
+    if severity:  # the seriously hurt and the walking wounded are two counts, in any scope
+        scope = "/".join(filter(None, [scope, "severity:" + ("serious" if severity.group(1) else "minor")]))
     tolerance = _CONVERTED if factor != 1.0 else 0.0
     low, high = low * factor * (1 - tolerance), high * factor * (1 + tolerance)
     rise = bool(re.search(r"\b(?:rose|rises|risen|climbed|climbs|jumped|increased|reached)\s+(?:to\s+)?$",
                           before[-40:], re.I))
-    return Measure(slot, low, high, match.group(0), scope, rise), part
+    return Measure(slot, low, high, _written(text, match, upper), scope, rise), part
+
+
+# The words that qualify a figure, as a reader is shown it: the qualifier
+# before ("more than 50"), a range's start ("between 10 and 15").
+_QUALIFIED = re.compile(r"\b(?:" + "|".join(p.pattern[len(r"\b(?:"):-len(r")\s+$")] for p, _ in _BEFORE)
+                        + r"|between)\s+$", re.I)
+
+
+def _written(text: str, match: re.Match, upper: re.Match | None) -> str:
+    """The figure as the sentence writes it: "more than 50", "10 to 15",
+    "between 10 and 15", "50 or more" (a reader told "50" against "51" sees
+    a conflict the qualifier takes away)."""
+    before, after = text[:match.start()], text[match.end():]
+    qualifier = _QUALIFIED.search(before[-30:])
+    start = match.start() - (len(before[-30:]) - qualifier.start()) if qualifier else match.start()
+    more = _AFTER_MORE.match(after)
+    end = match.end() + (upper.end() if upper else more.end() if more else 0)
+    return text[start:match.start()].lower() + text[match.start():end]  # "At least 40" and "at least 40": one value
 
 
 def _interval(before: str, after: str, value: float) -> tuple[float, float]:
@@ -321,8 +342,9 @@ def _scope(text: str) -> str:
         return "past:" + next(g for g in past.groups() if g).lower()
     if _TOTAL.search(text):
         return "total"
-    if _HOSPITAL.search(text):
-        return "hospital"
+    hospital = _HOSPITAL.search(text)
+    if hospital:  # each its own: 16 at St George's and 31 at Croydon University are no two readings of one count
+        return "hospital:" + " ".join(hospital.group(0).lower().split())
     return f"place:{place.group(1).lower()}" if place else ""
 
 
@@ -339,7 +361,7 @@ def _sums(found: list[Measure], parts: dict[str, list[Measure]]) -> list[Measure
         same = [m for m in found if m.slot == slot and m.high < math.inf]
         if len(same) > 1:
             sums.append(Measure(slot, sum(m.low for m in same), sum(m.high for m in same),
-                                " + ".join(m.text for m in same), same[0].scope))
+                                " + ".join(m.text for m in same), same[0].scope, total=True))
     for slot, added in parts.items():
         base = [m for m in found if m.slot == slot]
         if len(base) == 1:
@@ -347,5 +369,5 @@ def _sums(found: list[Measure], parts: dict[str, list[Measure]]) -> list[Measure
             low = first.low + sum(m.low for m in added)
             high = first.high + sum(m.high for m in added)
             sums.append(Measure(slot, low, high, " + ".join([first.text] + [m.text for m in added]),
-                                "" if first.scope == "severity" else first.scope))
+                                re.sub(r"/?severity:\w+$", "", first.scope), total=True))
     return sums

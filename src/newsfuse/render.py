@@ -184,13 +184,16 @@ def claim_lines(record: dict, *, all_claims: bool) -> list[str]:
         return []
     counts, numbers = record["claim_counts"], source_numbers(record)
     lines = [f"Claims: {len(claims)} facts · " + " · ".join(f"{n} {status}" for status, n in counts.items())]
+    for dispute in record.get("disputes") or []:
+        sides = " · ".join(f"{side['value']} {cite_articles(side['articles'], numbers)}" for side in dispute["sides"])
+        lines.append(f"  disputed: {dispute['slot']} ({dispute['status']}, {dispute['facts']} fact(s)): {sides}")
     for fact in claims:
         if fact["status"] == "single-source" and not all_claims:
             continue
         said = " · said by " + ", ".join(fact["speakers"]) if fact["attributed"] and fact["speakers"] else ""
         lines.append(f"  {fact['status']:<13} {fact['independent_sources']} outlet(s){said}")
-        for value, cited in value_sides(fact, numbers):
-            lines.append(f"      {fact['slot']} = {value} {cited}")
+        if fact.get("slot"):
+            lines.append(f"      ({fact['slot']}: disputed, see above)")
         for claim in fact["evidence"]:
             lines.append(f"      [{numbers.get(claim['article'], '?')}] “{_clip(claim['text'])}”")
     if counts["single-source"] and not all_claims:
@@ -198,17 +201,9 @@ def claim_lines(record: dict, *, all_claims: bool) -> list[str]:
     return lines
 
 
-def value_sides(fact: dict, numbers: dict) -> list[tuple[str, str]]:
-    """A disputed slot's values, each once with the sources giving it
-    ("50", "[1, 3, 5]"), earliest first: a story-wide toll has a side in
-    many sentences, and a reader wants the figures, not every sentence."""
-    sides: dict[str, list] = {}
-    for value in fact.get("values", []):
-        cited = sides.setdefault(str(value["value"]), [])
-        number = numbers.get(value["article"], "?")
-        if number not in cited:
-            cited.append(number)
-    return [(value, "[" + ", ".join(map(str, cited)) + "]") for value, cited in sides.items()]
+def cite_articles(article_ids: list[str], numbers: dict) -> str:
+    """"[1, 3]": the source numbers of these articles."""
+    return "[" + ", ".join(str(numbers.get(a, "?")) for a in article_ids) + "]"
 
 
 def not_analysed_line(counts: dict) -> str:

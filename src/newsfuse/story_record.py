@@ -31,7 +31,7 @@ from .store import Store
 
 # Bump when the record's content or the way it is built changes: stored
 # records of an older version are rebuilt by ingest, `analyze` and `build`.
-RECORD_VERSION = 10  # 10: pair weights fitted on 14 stories (three more written blind), a headline is no lead claim for the pair score; 9: story events: an accident's reports are one (by date and place), so are nameless reports of one type and actors; a summary sentence closes the quotes it opens (summary.quotes_balanced), of a fact's lead sentences the one sharing most with the others stands for it (summary._shared); 8: a headline is no lead sentence and no summary sentence (summary.lead_keys), a strong link between facts sharing a third article kept as a pair fact; 7: a "slot" pair feature (both give a figure of one named slot), weights refitted, people keyed by surname without suffix; a summary sentence cites only articles carrying its quoted words (summary.carries_quotes), no captions in summary or timeline, a thing quoted as a source is shown as written; 6: direct quotes of different speakers never one fact (align.QUOTE_PENALTY); 5: pair scores from fitted weights (align.PAIR_WEIGHTS); 4: facts of sentence parts, disputes by slot
+RECORD_VERSION = 10  # 10: pair weights fitted on 14 stories (three more written blind), a headline is no lead claim for the pair score, a disputed figure shown with its qualifier ("more than 50"), each named hospital its own scope; 9: story events: an accident's reports are one (by date and place), so are nameless reports of one type and actors; a summary sentence closes the quotes it opens (summary.quotes_balanced), of a fact's lead sentences the one sharing most with the others stands for it (summary._shared); 8: a headline is no lead sentence and no summary sentence (summary.lead_keys), a strong link between facts sharing a third article kept as a pair fact; 7: a "slot" pair feature (both give a figure of one named slot), weights refitted, people keyed by surname without suffix; a summary sentence cites only articles carrying its quoted words (summary.carries_quotes), no captions in summary or timeline, a thing quoted as a source is shown as written; 6: direct quotes of different speakers never one fact (align.QUOTE_PENALTY); 5: pair scores from fitted weights (align.PAIR_WEIGHTS); 4: facts of sentence parts, disputes by slot
 # Bump when claims or their vectors change (claims.py, claim_vectors.py,
 # static_embed.DISTILL_VERSION): `newsfuse build` computes them again.
 CLAIMS_VERSION = 5  # 5: a title-less text's headline lines are claims (kind "headline"), date lines are not; 4: dates a sentence measures from are marked (date_references), figures of one hospital or of counted hospitals apart; 3: a claim's speaker is its quote's resolved speaker, never the raw source words; 2: a claim per fact of a sentence (clauses, appositions with a number)
@@ -283,12 +283,40 @@ def stored_sections(store: Store, story_id: str, rows: list[dict]) -> dict:
     if state != "current":
         sections["record_hint"] = f"the story record is {state}: {BUILD_HINT}"
     if data is None:
-        return {**sections, "claims": None, "claim_counts": None, "summary": [], "timeline": []}
+        return {**sections, "claims": None, "disputes": [], "claim_counts": None, "summary": [], "timeline": []}
     articles = {r["id"]: r for r in rows}
     claims = sorted((fact_view(f, articles) for f in store.story_facts(story_id).values()),
                     key=lambda f: (_STATUS_ORDER[f["status"]], -f["independent_sources"]))
-    return {**sections, "claims": claims, "claim_counts": data["claim_counts"], "summary": data["summary"],
-            "timeline": data["timeline"]}
+    return {**sections, "claims": claims, "disputes": disputes(claims), "claim_counts": data["claim_counts"],
+            "summary": data["summary"], "timeline": data["timeline"]}
+
+
+def disputes(claims: list[dict]) -> list[dict]:
+    """Each disputed slot of the story once (``claims``: fact views), for a
+    table to list before its facts: slot, status, how many facts give it,
+    and its ``sides``, each value once with the articles giving it
+    ({value, articles}, earliest report first). A toll disputed in a
+    nine-report story is one entry, not one per fact that gives it (the
+    Croydon crash's injured: 46 facts)."""
+    found: dict[tuple, dict] = {}
+    for fact in claims:
+        if not fact.get("slot"):
+            continue
+        # one entry per slot and set of sides: a story-wide slot's facts
+        # share its sides; a hospital's count, another scope, has its own
+        values = [(str(v["value"]), v["article"]) for v in fact.get("values", [])]
+        entry = found.setdefault((fact["slot"], fact["status"], tuple(sorted(set(values)))), {
+            "slot": fact["slot"], "status": fact["status"], "facts": 0, "sides": _sides(values)})
+        entry["facts"] += 1
+    return list(found.values())
+
+
+def _sides(values: list[tuple[str, str]]) -> list[dict]:
+    sides: dict[str, list[str]] = {}
+    for value, article in values:
+        if article not in sides.setdefault(value, []):
+            sides[value].append(article)
+    return [{"value": value, "articles": articles} for value, articles in sides.items()]
 
 
 def fact_view(fact: dict, articles: dict[str, dict]) -> dict:

@@ -141,6 +141,8 @@ class StoryRecord(Open):
     record_state: str = Field(description="current, stale or missing")
     record_hint: str | None = None
     claims: list[Claim] | None = None
+    disputes: list[dict[str, Any]] = Field([], description="each disputed slot once: slot, status, facts (how many "
+                                                           "give it), sides ({value, articles})")
     claim_counts: dict[str, int] | None = None
     summary: list[Sentence] = []
     timeline: list[TimelineEntry] = []
