@@ -197,4 +197,4 @@ def test_a_headline_is_no_lead_claim():
     vectors = ClaimVectors(rows, rows, np.zeros((0, 384), dtype=np.float32), np.zeros(len(claims), dtype=np.int64))
     alignment = StoryAlignment()
     alignment._append(ArticleClaims("a", "A", None, claims, vectors, np.zeros(0, dtype=np.uint64)))
-    assert [alignment._lead(n) for n in range(len(claims))] == [False, True, True, False]
+    assert alignment._leads == [False, True, True, False]

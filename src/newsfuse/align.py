@@ -271,6 +271,7 @@ class StoryAlignment:
         self._window_start: list[int] = []  # claim number -> its first row in _windows
         self._window_count: list[int] = []
         self._keys: list[_Keys] = []
+        self._leads: list[bool] = []  # claim number -> among its article's first LEAD_CLAIMS body claims
         self._lexical: dict[tuple, list[int]] = {}
         self._df: dict[str, int] = {}  # content word -> the story's claims holding it
         self._weights: dict[str, float] = {}  # content word -> its rarity (``_reweigh``)
@@ -325,6 +326,10 @@ class StoryAlignment:
         first_window = self._windows.extend(article.vectors.windows)
         self._window_start += (first_window + article.vectors.starts).tolist()
         self._window_count += article.vectors.counts.tolist()
+        body = [n for n, claim in enumerate(article.claims) if claim.kind != "headline"]  # a headline is no lead
+        self._leads += [False] * len(article.claims)
+        for index in body[:LEAD_CLAIMS]:
+            self._leads[start + index] = True
 
     def _new_fact(self, members: list[int], score: float = 1.0, pair: bool = False, fact_id: int | None = None
                   ) -> int:
@@ -432,16 +437,9 @@ class StoryAlignment:
         rows = np.array([(self._cover(claim, other), *_key_features(keys, self._keys[other])) for other in others],
                         dtype=np.float64)
         masked = self._masked_rows.array[others] @ self._masked_rows.array[claim]
-        leads = [self._lead(claim) and self._lead(other) for other in others]
+        leads = [self._leads[claim] and self._leads[other] for other in others]
         slots = [self._shared_slot(claim, other) for other in others]
         return np.column_stack([window, sentence, rows, masked, window * leads, slots])
-
-    def _lead(self, claim: int) -> bool:
-        """Whether a claim is among its article's first LEAD_CLAIMS body claims (a headline is none)."""
-        article, index = self.owner[claim]
-        claims = self.articles[article].claims
-        return claims[index].kind != "headline" and \
-            sum(c.kind != "headline" for c in claims[:index]) < LEAD_CLAIMS
 
     def _shared_slot(self, claim: int, other: int) -> bool:
         """Both claims give a figure for one named slot (killed, magnitude):

@@ -51,15 +51,14 @@ _NUMBER = re.compile(r"(?<![\w.,$£€:])(?<![\d.]-)(\d{1,3}(?:,\d{3})+|\d+(?:\.
 # Qualifiers just before a number, and the interval they make of it. "As many
 # as" is read as "about": reporters write it for a figure given, not a cap.
 _ABOUT = 0.1  # "about 50" is 45-55: two reports 10 % apart are one estimate
-_BEFORE = [
-    (re.compile(r"\b(?:at least|more than|over|upwards of|in excess of|not less than|no fewer than)\s+$", re.I),
-     lambda v: (v, math.inf)),
-    (re.compile(r"\b(?:up to|at most|no more than|fewer than|less than|under)\s+$", re.I), lambda v: (0.0, v)),
-    (re.compile(r"\b(?:nearly|almost|close to)\s+$", re.I), lambda v: (v * (1 - _ABOUT), v)),
-    (re.compile(r"\b(?:about|around|approximately|roughly|some|an estimated|an approximate|approximate|"
-                r"estimated|as many as|as much as|as high as|some)\s+$", re.I),
-     lambda v: (v * (1 - _ABOUT), v * (1 + _ABOUT))),
+_QUALIFIERS = [
+    ("at least|more than|over|upwards of|in excess of|not less than|no fewer than", lambda v: (v, math.inf)),
+    ("up to|at most|no more than|fewer than|less than|under", lambda v: (0.0, v)),
+    ("nearly|almost|close to", lambda v: (v * (1 - _ABOUT), v)),
+    ("about|around|approximately|roughly|some|an estimated|an approximate|approximate|"
+     "estimated|as many as|as much as|as high as|some", lambda v: (v * (1 - _ABOUT), v * (1 + _ABOUT))),
 ]
+_BEFORE = [(re.compile(rf"\b(?:{words})\s+$", re.I), make) for words, make in _QUALIFIERS]
 _AFTER_MORE = re.compile(r"^\s*(?:or more|\+|-plus|plus)\b", re.I)
 _RANGE = re.compile(r"^\s*(?:to|-|–|and|or)\s*$", re.I)
 # "another 20,000", "two more", "20 others": a part added to a figure given
@@ -203,8 +202,7 @@ def _measure(text: str, match: re.Match, value: float, scope: str) -> tuple[Meas
 
 # The words that qualify a figure, as a reader is shown it: the qualifier
 # before ("more than 50"), a range's start ("between 10 and 15").
-_QUALIFIED = re.compile(r"\b(?:" + "|".join(p.pattern[len(r"\b(?:"):-len(r")\s+$")] for p, _ in _BEFORE)
-                        + r"|between)\s+$", re.I)
+_QUALIFIED = re.compile(r"\b(?:" + "|".join(words for words, _ in _QUALIFIERS) + r"|between)\s+$", re.I)
 
 
 def _written(text: str, match: re.Match, upper: re.Match | None) -> str:
