@@ -374,16 +374,12 @@ class StoryAlignment:
         return float(self._masked(claim) @ self._masked(other)) >= COUNT_FRAME
 
     def _sides_touched(self, facts: set[int]) -> set[int]:
-        """The sides in pairs of every disputed slot one of whose sides is in
-        these facts: whether the slot is shown elsewhere (``_shown``) may
-        change, and a pair's status depends on it."""
+        """The sides of every disputed slot one of whose sides is in these
+        facts: whether the slot is shown elsewhere (``_shown``) may change,
+        and the status of a fact at most half made of its sides depends on it."""
         claims = {m for f in facts if f in self.facts_by_id for m in self.facts_by_id[f].members}
         return {side for key, sides in self._slot_sides.items() if self._slot_state.get(key)
-                and not claims.isdisjoint(sides) for side in sides if self._in_pair(side)}
-
-    def _in_pair(self, claim: int) -> bool:
-        """Whether the claim's home fact has two claims or fewer (pair facts are found by ``_facts_of``)."""
-        return claim in self.paired or claim not in self.home or len(self.facts_by_id[self.home[claim]].members) <= 2
+                and not claims.isdisjoint(sides) for side in sides}
 
     def _shown(self, key: tuple) -> bool:
         """Whether some fact of the story is mostly sides of this slot (kept
@@ -683,16 +679,19 @@ class StoryAlignment:
 
     def _story_disputes(self, numbers: list[int]) -> list[tuple[str, tuple, list[int]]]:
         """Disputed story-wide slots that most of the fact's claims give as a
-        side (a fact about something else that one sentence adds a toll to is
-        not the toll's fact; another quake's toll is no side)."""
+        side, or half of them when no fact is mostly the slot's (a fact about
+        something else that one sentence adds a toll to is not the toll's
+        fact; another quake's toll is no side)."""
         found = []
         for key in sorted({k for n in numbers for k in self._measures[n] if self._slot_state.get(k)}):
             sides = self._slot_sides[key]
             # most of its claims give the slot; or, when no fact of the story
-            # is mostly the slot's, a pair with a side (a dispute found must
-            # show somewhere; larger facts are about more than the figure)
-            if 2 * sum(n in sides for n in numbers) > len(numbers) or \
-                    (len(numbers) <= 2 and any(n in sides for n in numbers) and not self._shown(key)):
+            # is mostly the slot's, half of them do (a dispute found must show
+            # somewhere: "12 injured" and "18 injured" joined with two
+            # sentences about other things; facts mostly about other things
+            # are about more than the figure)
+            given = sum(n in sides for n in numbers)
+            if 2 * given > len(numbers) or (given and 2 * given >= len(numbers) and not self._shown(key)):
                 found.append((self._slot_state[key], key, sorted(sides)))
         return found
 
