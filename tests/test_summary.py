@@ -40,6 +40,13 @@ def test_a_sentence_quoting_nothing_is_carried_by_any_restatement_and_apostrophe
     ("Photographers gathered outside the station.", False),
     ("The image of the crash was shared widely.", False),  # news about a picture
     ("Police said 9/11 was a turning point.", False),
+    ("Croydon Tram derailment 1/8 The scene after a tram overturned, trapping five people Steve Parsons/PA "
+     "2/8 Police officers walk the site where the tram overturned", True),  # a gallery left as one line
+    ("The scene after a tram overturned Steve Parsons/PA 2/8 Police officers walk the site Carl Court/Getty "
+     "Images 3/8 Emergency services were called", True),  # the sentence splitter cut the gallery after "1/8"
+    ("A police cordon is in place Ben Morgan 7/8 40 people were injured Ben Morgan 8/8 Witnesses reported", True),
+    ("The pipe was 1/8 inch wide and 2/8 of it was rusted.", False),
+    ("After 9/11 The city changed.", False),
 ])
 def test_a_pictures_caption_or_a_gallerys_counter_is_no_summary_or_timeline_sentence(text, caption):
     assert is_caption(text) is caption

@@ -19,12 +19,24 @@ _CAPTION = re.compile(r"^(?:an?\s+|the\s+|this\s+)?(?:file\s+)?(?:photo|picture|
                       r"\(Photo:|\b\d{1,2}/\d{1,2}\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4}\b", re.IGNORECASE)
 
 
+# A gallery that cleaning left as one line: its pictures' captions, each
+# after its counter ("1/8 The scene after a tram overturned ... 2/8 Police
+# officers walk ..."): two running counters of one gallery, each opening a
+# caption; not a lone fraction ("1/8 of an inch") or a date ("9/11").
+_COUNTER = re.compile(r"\b(\d{1,2})/(\d{1,2})\s+[A-Z\d]")
+
+
+def _gallery(text: str) -> bool:
+    counters = {(int(m.group(1)), int(m.group(2))) for m in _COUNTER.finditer(text)}
+    return any((k + 1, n) in counters for k, n in counters if k < n)
+
+
 # A story's record asks again of the same sentences each time a fact is
 # refreshed (summary.py): each text's answer is kept.
 @lru_cache(maxsize=1 << 16)
 def is_caption(text: str) -> bool:
-    """Whether a sentence is a picture's caption or credit (``_CAPTION``)."""
-    return bool(_CAPTION.search(text))
+    """Whether a sentence is a picture's caption or credit (``_CAPTION``), or a gallery's captions."""
+    return bool(_CAPTION.search(text)) or _gallery(text)
 
 
 # A credit closes its caption: what follows "(Photo: AP)" in one sentence is
