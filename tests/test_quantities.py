@@ -77,6 +77,7 @@ def test_miles_and_kilometres_are_one_distance_to_a_named_place():
     "Two more bodies were found on Monday.",                  # an increment, not the toll
     "A total of 51 had been taken to two hospitals.",         # hospitals counted, not the injured ...
     "A tram overturned, trapping five people and injuring another 40.",  # ... nor the trapped (Croydon)
+    "In all 40 people were injured and five trapped inside the tram.",   # ... whichever comes first
 ])
 def test_numbers_that_are_no_figure_of_the_event(text):
     found = figures(text)

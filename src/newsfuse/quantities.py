@@ -253,7 +253,7 @@ def _slot(before: str, after: str) -> tuple[str | None, float]:
     if re.search(r"\bhome to\s+(?:\w+\s+){0,2}$", before, re.I):  # "home to 120,000 people"
         return "population", 1.0
     tally = _counted(after) or _tally(words[-1:]) or _tally(_own_clause(after_words)[:_TALLY_WINDOW]) or \
-        _tally(list(reversed(before_words[-_TALLY_WINDOW:])))
+        _tally(list(reversed(_clause_before(before_words)[-_TALLY_WINDOW:])))
     return tally, 1.0
 
 
@@ -264,6 +264,15 @@ def _own_clause(words: list[str]) -> list[str]:
     for i, word in enumerate(words[:-1]):
         if word.lower() in ("and", "or", "but", "while") and _tally(words[i + 1:i + 2]):
             return words[:i]
+    return words
+
+
+def _clause_before(words: list[str]) -> list[str]:
+    """The words before a number back to a conjunction: in "40 people were
+    injured and five trapped", five were trapped, not injured."""
+    for i in range(len(words) - 1, -1, -1):
+        if words[i].lower() in ("and", "or", "but", "while"):
+            return words[i + 1:]
     return words
 
 
