@@ -27,8 +27,9 @@ from .timex_calendar import value_period
 # 4: travel without a host no CONSULT, topics no targets, things no actors, speakers only agents;
 # 5: a predicative cue's content keeps its "as" phrase ("describing the summit as ..."), reference times marked,
 # a country or demonym the tagger missed names its actor ("Turkmen" -> Turkmenistan);
-# 6: people hurt in a crash an ACCIDENT, not ASSAULT; captions give no events, nor present-tense general statements
-ANALYSIS_VERSION = 6
+# 6: people hurt in a crash an ACCIDENT, not ASSAULT; captions give no events, nor present-tense general statements;
+# 7: a gallery left as one line ("2/8 Police officers ... 3/8 ...") is captions, so gives no events
+ANALYSIS_VERSION = 7
 
 
 # spaCy parses at most this many characters at a time: it needs about 1 GB of
