@@ -108,9 +108,10 @@ def _ecbplus_scores(static, names: list[str]) -> dict:
 def test_ecbplus_development_gold_floor(static):
     """Floors at the measured figures (docs/MEASUREMENTS.md, "Issue 12 claims,
     all of it together", "Pair weights fitted", "Headlines and date lines")
-    minus a margin: the six ECB+ development stories, pair P .814 R .476,
-    status accuracy .741, corroborated P .850 R .735 once a dispute shows in
-    a fact half made of its sides (status .739, corroborated P .840 before),
+    minus a margin: the six ECB+ development stories, pair P .813 R .503,
+    status accuracy .741, corroborated P .848 R .735 once a headline and its
+    lead may be one fact (pair .814 / .476 before) and a dispute shows in a
+    fact half made of its sides (status .739, corroborated P .840 before),
     with the weights fitted
     on 14 stories and no headline a lead (with headlines as leads .821 /
     .463, .729, .836 / .715; on 11: .824 / .452, .725, .848 / .703; before headline
@@ -118,7 +119,7 @@ def test_ecbplus_development_gold_floor(static):
     stories; before the slot feature P .804 R .416, accuracy .727,
     corroborated P .845 R .708; with the hand-set score P .745 R .359)."""
     mean = _ecbplus_scores(static, [f"{n}_ecbplus" for n in (3, 7, 8, 12, 20, 21)])["mean"]
-    assert mean["pair_precision"] >= 0.79 and mean["pair_recall"] >= 0.42
+    assert mean["pair_precision"] >= 0.79 and mean["pair_recall"] >= 0.45
     assert mean["status_accuracy"] >= 0.70
     assert mean["corroborated_precision"] >= 0.8 and mean["corroborated_recall"] >= 0.67
 
@@ -129,11 +130,12 @@ def test_ecbplus_gold_written_on_2026_12_05_floor(static):
     Waitrose fire, Greek riots): first contact pair P .804 R .422, status
     accuracy .665, corroborated P .798 R .718, citation .989; with the
     weights fitted on them and 11 more .848 / .424, .691, .808 / .743, .990
-    (tests/data/claims_gold/README.md). Their disputes are mostly not
+    (tests/data/claims_gold/README.md); a headline and its lead one fact:
+    .831 / .453, .694, .809 / .749, .990. Their disputes are mostly not
     figures (3 of 24 found): no disagreement floor."""
     scores = _ecbplus_scores(static, ["5_ecb", "14_ecbplus", "19_ecb"])
     mean, pooled = scores["mean"], scores["pooled"]
-    assert mean["pair_precision"] >= 0.8 and mean["pair_recall"] >= 0.39
+    assert mean["pair_precision"] >= 0.8 and mean["pair_recall"] >= 0.42
     assert mean["status_accuracy"] >= 0.65
     assert mean["corroborated_precision"] >= 0.77 and mean["corroborated_recall"] >= 0.7
     assert pooled["citation_precision"] >= 0.95
@@ -142,8 +144,9 @@ def test_ecbplus_gold_written_on_2026_12_05_floor(static):
 @pytest.mark.slow
 def test_ecbplus_held_out_gold_floor(static):
     """The two ECB+ stories kept aside (never tuned on, not used to fit the
-    pair weights): pair P .755 R .456, status accuracy .786, corroborated P
-    .869 R .782, citation precision .985 with the weights fitted on 14
+    pair weights): pair P .778 R .493, status accuracy .786, corroborated P
+    .869 R .782, citation precision .984 once a headline and its lead may be
+    one fact (first contact; .755 / .456 and .985 before), with the weights fitted on 14
     stories and no headline a lead (headlines as leads: .742 / .440, .789,
     .861 / .793; on 11: .743 / .436, .786, .870 / .783, .985 with headline
     claims, first contact; with the slot feature .737 / .428, .783, .869 / .779; before
@@ -152,7 +155,7 @@ def test_ecbplus_held_out_gold_floor(static):
     so no disagreement floor holds here: docs/MEASUREMENTS.md."""
     scores = _ecbplus_scores(static, ["18_ecbplus", "4_ecb"])
     mean, pooled = scores["mean"], scores["pooled"]
-    assert mean["pair_precision"] >= 0.70 and mean["pair_recall"] >= 0.39
+    assert mean["pair_precision"] >= 0.72 and mean["pair_recall"] >= 0.43
     assert mean["status_accuracy"] >= 0.74 and mean["corroborated_precision"] >= 0.83
     assert pooled["citation_precision"] >= 0.95
 
@@ -223,3 +226,8 @@ def test_a_headline_is_no_lead_claim():
     alignment = StoryAlignment()
     alignment._append(ArticleClaims("a", "A", None, claims, vectors, np.zeros(0, dtype=np.uint64)))
     assert alignment._leads == [False, True, True, False]
+    # yet a headline and a lead claim of its article may stand in one fact:
+    # the lead restates what the headline announces (not a later claim, and
+    # not two body claims alike in nothing)
+    assert alignment._restating(0, 1) and alignment._restating(2, 0)
+    assert not alignment._restating(0, 3) and not alignment._restating(1, 2)

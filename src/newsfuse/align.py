@@ -40,7 +40,8 @@ figures: docs/MEASUREMENTS.md gives leave-one-story-out ones.
    stating several facts gives a claim per fact (claims.py), each of which
    may be reported in a different sentence of another article.
 4. Links join facts greedily, best first, keeping one claim per article in a
-   fact; a link that cannot join (its claim already in a fact with another
+   fact, but for an article's headline and a lead claim restating it; a link
+   that cannot join (its claim already in a fact with another
    claim of that article, or a strong link between two facts that each hold
    a claim of a third article) becomes a fact of its own, reusing the claim.
 5. Status: independent outlets are counted after collapsing syndicated copies
@@ -522,15 +523,23 @@ class StoryAlignment:
 
     def _restates(self, ours: list[int], their: list[int]) -> bool:
         """Whether two facts sharing an article may be one: no article gives
-        more than RESTATED claims of the merged fact."""
+        more than RESTATED claims of the merged fact, and each article's two
+        restate each other."""
         count: dict[int, list[int]] = {}
         for member in ours + their:
             count.setdefault(self.owner[member][0], []).append(member)
         if max(map(len, count.values())) > RESTATED:
             return False
-        whole = self._whole.array
-        return all(float(whole[a] @ whole[b]) >= RESTATE_COSINE for same in count.values()
-                   for a, b in combinations(same, 2))
+        return all(self._restating(a, b) for same in count.values() for a, b in combinations(same, 2))
+
+    def _restating(self, a: int, b: int) -> bool:
+        """Two claims of one article that state one fact: a headline and a
+        lead claim (the lead restates what the headline announces: ECB+'s
+        "Indian ship thwarts piracy attempt in Gulf of Aden" and its lead are
+        one fact in the gold), or two claims this alike (RESTATE_COSINE)."""
+        if {self.claims[a].kind == "headline", self.claims[b].kind == "headline"} == {True, False}:
+            return self._leads[a] or self._leads[b]
+        return float(self._whole.array[a] @ self._whole.array[b]) >= RESTATE_COSINE
 
     def _pair(self, claim: int, other: int, ours: list[int], their: list[int], score: float) -> list[int]:
         """A fact of the two claims alone when one of them states a second
