@@ -198,6 +198,19 @@ def test_who_is_people_and_organisations_ranked_by_centrality_never_a_nationalit
     assert who[0]["centrality"] > who[1]["centrality"] > who[-1]["centrality"]
 
 
+def test_a_town_the_tagger_took_for_an_organisation_or_a_person_is_no_actor():
+    """The Croydon tram reports: "Croydon" tagged an org and "Glasgow" a
+    person in some sentences, while the gazetteer places both."""
+    croydon, glasgow = Entity("city:2651817", "Croydon", "city"), Entity("city:2648579", "Glasgow", "city")
+    entities = [croydon, glasgow, Entity("org:croydon", "Croydon", "org"), Entity("person:glasgow", "Glasgow", "person"),
+                Entity("org:british transport police", "British Transport Police", "org"),
+                Entity("org:leicester city", "Leicester City", "org")]  # a club, not a town
+    mentions = [Mention(i * 20, i * 20 + 7, e.name, "ORG", e.key) for i, e in enumerate(entities)]
+    a = Analysis("a", entities=[Entity(e.key, e.name, e.type, mentions=1) for e in entities], mentions=mentions)
+    who = combine([a], leads={"a": 100})["who"]
+    assert {w["name"] for w in who} == {"British Transport Police", "Leicester City"}
+
+
 def test_an_articles_who_is_ranked_the_same_way():
     from newsfuse.query import _article_who
 

@@ -77,7 +77,8 @@ def rank_who(analyses: list[Analysis], entities: list[Entity], remap: dict[str, 
              names: dict[str, str], leads: dict[str, int]) -> list[dict]:
     """People and organisations, the most central to the story first, each
     with what ranks it (``centrality``: articles, lead, events, mentions)."""
-    actors = [e for e in entities if is_actor(e)]
+    places = _gazetteer_names(entities)
+    actors = [e for e in entities if is_actor(e) and e.name.lower() not in places]
     counts = {e.key: Counter() for e in actors}
     for analysis in analyses:
         for kind, keys in _named_in(analysis, remap, leads).items():
@@ -90,6 +91,17 @@ def rank_who(analyses: list[Analysis], entities: list[Entity], remap: dict[str, 
     scores = {e.key: _centrality(counts[e.key], e.mentions / top, len(analyses)) for e in actors}
     ranked = sorted(actors, key=lambda e: (-scores[e.key], -e.mentions, e.name))
     return [{**_entity_view(e), "centrality": round(scores[e.key], 3)} for e in ranked]
+
+
+# Places the gazetteer found. The tagger sometimes takes a town for a
+# company or a person ("Croydon" an org, "Glasgow" a person, in the Croydon
+# tram reports): a name the story also names as a known place is that place,
+# not an actor.
+_GAZETTEER_TYPES = {"city", "state", "country", "continent"}
+
+
+def _gazetteer_names(entities: list[Entity]) -> set[str]:
+    return {name.lower() for e in entities if e.type in _GAZETTEER_TYPES for name in (e.name, *e.aliases)}
 
 
 def _named_in(analysis: Analysis, remap: dict[str, str], leads: dict[str, int]) -> dict[str, set[str]]:
