@@ -69,6 +69,15 @@ def test_indirect_quote_and_according_to(nlp):
     assert aide.content.text == "the vote was delayed"
 
 
+def test_a_caption_gives_no_quote(nlp):
+    """A gallery left as one line (Croydon): its speakers would be the
+    photographers' credits glued to the next caption ("Ben Morgan 8/8 Witnesses")."""
+    gallery = ("A police cordon is in place Ben Morgan 7/8 40 people were injured Ben Morgan 8/8 Witnesses "
+               "reported seeing victims stretchered from the tram James Long. ")
+    quotes = find_quotes(nlp(gallery + "Witnesses said the tram was going too fast."))
+    assert [q.content.text for q in quotes] == ["the tram was going too fast"]
+
+
 def test_continued_quotation_joins_the_content(nlp):
     text = '"We are ready," Smith said. "The talks start today."'
     attribution = find_attributions(nlp(text))[0]

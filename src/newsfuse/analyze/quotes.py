@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..captions import caption_end
 from ..records import Quote, Span
 from .nlp import doc_ents
 from .quotes_model import (
@@ -222,12 +223,23 @@ def find_quotes(doc) -> list[Quote]:
     names, text = _person_names(doc), doc.text  # doc.text is rebuilt on every access
     quotes, previous = [], None
     for attribution in find_attributions(doc):
+        if _in_caption(doc, attribution):
+            continue
         speaker = _speaker(doc, attribution, names, previous)
         quotes.append(Quote(content=_outer(text, attribution.content), kind=attribution.kind,
                             cue=_outer(text, attribution.cue), source=_outer(text, attribution.source),
                             speaker=speaker))
         previous = (speaker, doc[attribution.cue_head].sent.start) if speaker else previous
     return quotes
+
+
+def _in_caption(doc, attribution: Attribution) -> bool:
+    """Whether the cue is in a picture's caption (``captions.caption_end``):
+    a gallery left as one line glues captions to credits ("... stretchered
+    from the tram James Long"), so its speakers are the photographers'
+    names, and events skip captions too."""
+    sent = doc[attribution.cue_head].sent
+    return doc[attribution.cue_head].idx < sent.start_char + caption_end(sent.text)
 
 
 def _outer(text: str, fragments: Fragments) -> Span | None:
