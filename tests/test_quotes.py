@@ -69,6 +69,16 @@ def test_indirect_quote_and_according_to(nlp):
     assert aide.content.text == "the vote was delayed"
 
 
+def test_a_pronoun_speaks_for_the_person_its_sentence_names_not_the_last_quote(nlp):
+    """The Croydon story (Daily Mail): "he" is Martin Bamford, not the police
+    quoted in the sentence before."""
+    text = ("The driver is being held on suspicion of manslaughter, British Transport Police said. "
+            "Martin Bamford, 30, from Croydon, who was among more than 50 injured, said he recalled it "
+            '"speeding up", adding: "Everyone just literally went flying."')
+    speakers = {q.cue.text: q.speaker for q in find_quotes(nlp(text))}
+    assert speakers["recalled"] == speakers["adding"] == "Martin Bamford"
+
+
 def test_a_caption_gives_no_quote(nlp):
     """A gallery left as one line (Croydon): its speakers would be the
     photographers' credits glued to the next caption ("Ben Morgan 8/8 Witnesses")."""

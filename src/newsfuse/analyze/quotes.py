@@ -425,10 +425,14 @@ def _is_role_noun(head) -> bool:
 
 
 def _antecedent(doc, attribution: Attribution, previous) -> str | None:
-    """The previous quote's speaker if recent, else the last person named before the source."""
+    """The last person named before the source in its own sentence ("Martin
+    Bamford ... said he recalled it", after a police statement), else the
+    previous quote's speaker if recent, else the last person named before."""
     sentence = doc[attribution.cue_head].sent.start
-    if previous is not None and sentence - previous[1] < 120:
-        return previous[0]
     start = attribution.source[0][0]
     persons = [e for e in doc_ents(doc) if e.label_ == "PERSON" and e.end_char <= start]
+    if persons and persons[-1].start >= sentence:
+        return _clean_name(persons[-1])
+    if previous is not None and sentence - previous[1] < 120:
+        return previous[0]
     return _clean_name(persons[-1]) if persons else None
