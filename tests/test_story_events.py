@@ -33,6 +33,17 @@ def test_the_press_gathering_news_is_not_an_event(text):
     assert not [e for e in events_of(text) if e.type == "CONSULT"], kinds(text)
 
 
+def test_an_events_evidence_stays_in_its_paragraph():
+    """The Croydon story: the parser ran a closing quote on into the next
+    paragraph; a line wrapped in mid-sentence is still one sentence."""
+    text = ('A spokesman added: "We are continuing to focus on recovery efforts."\n'
+            "They later confirmed that the driver of the tram was arrested.")
+    arrest = next(e for e in events_of(text) if e.type == "COERCE")
+    assert arrest.sentence.text == "They later confirmed that the driver of the tram was arrested."
+    wrapped = "Police arrested two journalists in Minsk on Friday after a long\nstand-off at the border."
+    assert next(e for e in events_of(wrapped) if e.type == "COERCE").sentence.text == wrapped
+
+
 @pytest.mark.parametrize("text, kind", [
     ("Police arrested two journalists in Minsk on Friday.", "COERCE"),
     ("The mayor told reporters that the two leaders would meet in Geneva.", "CONSULT"),

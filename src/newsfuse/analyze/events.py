@@ -344,6 +344,29 @@ def _telling(node, found: dict) -> bool:
     return found[node.i] == "CONSULT" and node.lemma_.lower() == "tell"
 
 
+_LINE_BREAK = re.compile(r"\n\s*")
+
+
+def _evidence(sent, trigger) -> Span:
+    """The trigger's sentence within its paragraph: the parser may run a
+    sentence on across a line break (a cleaned text's paragraphs are its
+    lines), and the arrest in 'They later confirmed that the driver was
+    arrested' had the paragraph before as its evidence ('A spokesman added:
+    "... recovery efforts."'). A line going on in lower case is one sentence
+    wrapped at the line's width, not a new paragraph."""
+    text, at = sent.text, trigger.idx - sent.start_char
+    start, end = 0, len(text)
+    for brk in _LINE_BREAK.finditer(text):
+        if text[brk.end():brk.end() + 1].islower():
+            continue
+        if brk.end() <= at:
+            start = brk.end()
+        elif brk.start() >= at:
+            end = brk.start()
+            break
+    return Span(sent.start_char + start, sent.start_char + end, text[start:end])
+
+
 def _build_event(trigger, kind: str, sent) -> Event:
     source_spans = _actor_spans(_source_heads(trigger), [])
     target_heads = _target_heads(trigger, kind)
@@ -354,7 +377,7 @@ def _build_event(trigger, kind: str, sent) -> Event:
     target_spans = _actor_spans(target_heads, source_spans)
     return Event(
         type=kind, trigger=_trigger_span(trigger),
-        sentence=Span(sent.start_char, sent.end_char, sent.text),
+        sentence=_evidence(sent, trigger),
         sources=[_span(s) for s in source_spans], targets=[_span(t) for t in target_spans],
         source_names=[actor_name(s) for s in source_spans],
         target_names=[actor_name(t) for t in target_spans],
