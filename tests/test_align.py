@@ -218,8 +218,8 @@ def test_disagreements_and_citations_on_the_development_gold(static):
     data = shared_file("data", "stories", "news_cluster.jsonl").parents[1]
     scores = evaluate_claims(files, data=data, static=static)
     pooled = scores["pooled"]
-    # measured P .831 R .628 once a headline and its lead may be one fact (.833 / .640 before), a dispute shows in a fact
-    # half made of its sides (before: .855 / .616 with the weights
+    # measured P .831 R .628 once a headline and its lead may be one fact (.833 / .640 before), a dispute shows
+    # in a fact half made of its sides (before: .855 / .616 with the weights
     # fitted on 14 stories, no headline a lead; on 11: .852 / .605, the same before the
     # slot feature; .806/.651 on ECB+ alone)
     assert pooled["disagreement_precision"] >= 0.8 and pooled["disagreement_recall"] >= 0.58

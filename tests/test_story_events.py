@@ -213,7 +213,8 @@ def test_a_town_the_tagger_took_for_an_organisation_or_a_person_is_no_actor():
     """The Croydon tram reports: "Croydon" tagged an org and "Glasgow" a
     person in some sentences, while the gazetteer places both."""
     croydon, glasgow = Entity("city:2651817", "Croydon", "city"), Entity("city:2648579", "Glasgow", "city")
-    entities = [croydon, glasgow, Entity("org:croydon", "Croydon", "org"), Entity("person:glasgow", "Glasgow", "person"),
+    entities = [croydon, glasgow, Entity("org:croydon", "Croydon", "org"),
+                Entity("person:glasgow", "Glasgow", "person"),
                 Entity("org:british transport police", "British Transport Police", "org"),
                 Entity("org:leicester city", "Leicester City", "org")]  # a club, not a town
     mentions = [Mention(i * 20, i * 20 + 7, e.name, "ORG", e.key) for i, e in enumerate(entities)]
