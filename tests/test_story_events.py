@@ -33,6 +33,14 @@ def test_the_press_gathering_news_is_not_an_event(text):
     assert not [e for e in events_of(text) if e.type == "CONSULT"], kinds(text)
 
 
+@pytest.mark.parametrize("text", [
+    "The investigators said the tram was negotiating a sharp curve when it tipped over.",
+    "The mayor, who visited the scene earlier, spoke to survivors.",
+])
+def test_a_tram_negotiating_a_bend_or_a_visit_to_the_scene_is_no_meeting(text):
+    assert not [e for e in events_of(text) if e.type == "CONSULT"], kinds(text)
+
+
 def test_an_events_evidence_stays_in_its_paragraph():
     """The Croydon story: the parser ran a closing quote on into the next
     paragraph; a line wrapped in mid-sentence is still one sentence."""

@@ -107,10 +107,12 @@ VERB_OBJECTS = _pairs({
     "REJECT": ["deny allocation", "deny admission", "deny permission"],
     "PROTEST": ["block road", "block highway", "stop work", "shun work", "collect signature",
                 "throw stone", "throw rock"],
-    # not events at all: "meet demands", "the deadline was met"
+    # not events at all: "meet demands", "the deadline was met"; a vehicle
+    # negotiating a bend, an official visiting the scene of an accident
     "": ["meet demand", "meet need", "meet target", "meet deadline", "meet requirement",
          "meet expectation", "meet condition", "meet criterion", "meet goal", "meet standard",
-         "meet obligation", "meet cost"],
+         "meet obligation", "meet cost", "negotiate curve", "negotiate bend", "negotiate corner",
+         "negotiate turn", "visit scene", "visit site"],
 })
 
 # Objects of a verb + object pair that are the target, not the event ("expelled diplomats").
