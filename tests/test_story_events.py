@@ -41,6 +41,17 @@ def test_a_tram_negotiating_a_bend_or_a_visit_to_the_scene_is_no_meeting(text):
     assert not [e for e in events_of(text) if e.type == "CONSULT"], kinds(text)
 
 
+@pytest.mark.parametrize("text, threat", [
+    ('London mayor Sadiq Khan warned the death toll "may well increase".', False),  # a forecast (Croydon)
+    ("Analysts warned that prices would rise.", False),
+    ("Russia warned that it would retaliate against any attack.", True),
+    ("The minister warned Iran against further tests.", True),
+    ("The army warned that troops would fire on protesters.", True),
+])
+def test_a_warning_of_what_may_happen_is_no_threat(text, threat):
+    assert any(e.type == "THREATEN" for e in events_of(text)) is threat, kinds(text)
+
+
 def test_an_events_evidence_stays_in_its_paragraph():
     """The Croydon story: the parser ran a closing quote on into the next
     paragraph; a line wrapped in mid-sentence is still one sentence."""

@@ -30,7 +30,7 @@ from .timex_calendar import value_period
 # 6: people hurt in a crash an ACCIDENT, not ASSAULT; captions give no events, nor present-tense general statements;
 # 7: a gallery left as one line ("2/8 Police officers ... 3/8 ...") is captions, so gives no events; a caption
 # gives no quotes, a pronoun speaks for the person its own sentence names; an event's evidence stays in its paragraph;
-# a tram negotiating a bend and a visit to the scene are no CONSULT
+# a tram negotiating a bend and a visit to the scene are no CONSULT, a warning of what may happen no THREATEN
 ANALYSIS_VERSION = 7
 
 

@@ -214,11 +214,28 @@ def trigger_type(token) -> str | None:
         return None
     if _lemma(token) == "offer" and token.tag_ in ("VBZ", "VBP") and not any(c.dep_ == "xcomp" for c in token.children):
         return None  # "the bloc offers an alternative" describes; "offered concessions", "offers to mediate" act
+    if kind == "THREATEN" and _forecast(token):
+        return None
     if kind in lex.VIOLENCE_TYPES and _accidental(token) or kind is None and _vehicle_failed(token):
         return lex.ACCIDENT_TYPE
     if kind in lex.VIOLENCE_TYPES and token.lemma_.lower() in lex.CASUALTY_VERBS:
         return "FIGHT" if _military_agent(token) else "ASSAULT"
     return kind
+
+
+def _forecast(verb) -> bool:
+    """A warning of what may happen, to no one and by no one's hand ("warned
+    the death toll may well increase", "warned that prices would rise"): not
+    a threat, unlike "warned Russia" or "warned that it would retaliate"."""
+    children = list(verb.children)
+    said = [c for c in children if c.dep_ == "ccomp"]
+    if not said or any(c.dep_ == "prep" for c in children):
+        return False
+    # the parser often makes the forecast's subject the verb's object ("warned [the death toll] may ...")
+    subjects = [c for c in children if c.dep_ in ("dobj", "dative")]
+    subjects += [s for s in said[0].children if s.dep_ in ("nsubj", "nsubjpass")]
+    return bool(subjects) and not any(t.pos_ in ("PROPN", "PRON") or t.ent_type_ in ACTOR_ENTITIES or
+                                      t.lemma_.lower() in lex.ACTOR_NOUNS for s in subjects for t in s.subtree)
 
 
 def _vehicle_failed(verb) -> bool:
