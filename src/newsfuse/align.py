@@ -375,12 +375,23 @@ class StoryAlignment:
         return float(self._masked(claim) @ self._masked(other)) >= COUNT_FRAME
 
     def _sides_touched(self, facts: set[int]) -> set[int]:
-        """The sides of every disputed slot one of whose sides is in these
-        facts: whether the slot is shown elsewhere (``_shown``) may change,
-        and the status of a fact at most half made of its sides depends on it."""
+        """The sides, in facts half made of sides, of every disputed slot one
+        of whose sides is in these facts: whether the slot is shown elsewhere
+        (``_shown``) may change, and such a fact's status depends on it."""
         claims = {m for f in facts if f in self.facts_by_id for m in self.facts_by_id[f].members}
-        return {side for key, sides in self._slot_sides.items() if self._slot_state.get(key)
-                and not claims.isdisjoint(sides) for side in sides}
+        touched = set()
+        for key, sides in self._slot_sides.items():
+            if self._slot_state.get(key) and not claims.isdisjoint(sides):
+                touched.update(side for side in sides if self._half_sides(side, set(sides)))
+        return touched
+
+    def _half_sides(self, claim: int, sides: set[int]) -> bool:
+        """Whether the claim's home fact is half made of these sides (a pair
+        fact, or no home, counts as one)."""
+        if claim in self.paired or claim not in self.home:
+            return True
+        members = self.facts_by_id[self.home[claim]].members
+        return 2 * len(sides.intersection(members)) == len(members)
 
     def _shown(self, key: tuple) -> bool:
         """Whether some fact of the story is mostly sides of this slot (kept
