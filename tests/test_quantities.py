@@ -78,6 +78,9 @@ def test_miles_and_kilometres_are_one_distance_to_a_named_place():
     "A total of 51 had been taken to two hospitals.",         # hospitals counted, not the injured ...
     "A tram overturned, trapping five people and injuring another 40.",  # ... nor the trapped (Croydon)
     "In all 40 people were injured and five trapped inside the tram.",   # ... whichever comes first
+    "The December 6 killing of a teenager by police unleashed a wave of unrest.",  # a day of a month
+    "The teenager was killed by a police bullet on 6 December.",
+    "The teenager was shot and killed by police in Athens eight days ago.",  # a span of time
 ])
 def test_numbers_that_are_no_figure_of_the_event(text):
     found = figures(text)

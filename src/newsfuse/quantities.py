@@ -120,7 +120,7 @@ def measures(text: str) -> list[Measure]:
         top_of_range = match.end() + upper.end() if upper else -1
         value = _value(match)
         if value is None or _is_year(match, value) or _MODEL.search(text[:match.start()]) or \
-                _not_a_count(text, match):
+                _not_a_count(text, match) or _is_time(text, match):
             continue
         measure, part = _measure(text, match, value, scope)
         if measure is None:
@@ -180,6 +180,21 @@ def _not_a_count(text: str, match: re.Match) -> bool:
 
 def _is_year(match: re.Match, value: float) -> bool:
     return value.is_integer() and 1800 <= value <= 2100 and "," not in match.group(1)
+
+
+_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MONTH_BEFORE = re.compile(rf"\b{_MONTHS}\s+$")
+_MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b")
+# "eight days ago", "two weeks after": a span of time, whatever tally word is near
+_TIME_SPAN = re.compile(r"^\s+(?:days?|weeks?|months?|years?|hours?|minutes?|decades?)\b", re.I)
+
+
+def _is_time(text: str, match: re.Match) -> bool:
+    """A day of a month ("the December 6 killing", "killed on 6 December") or
+    a span of time ("killed eight days ago"): not a count of anything."""
+    before, after = text[max(0, match.start() - 12):match.start()], text[match.end():match.end() + 20]
+    return bool(_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after) or _TIME_SPAN.match(after))
 
 
 def _measure(text: str, match: re.Match, value: float, scope: str) -> tuple[Measure | None, bool]:
