@@ -131,7 +131,8 @@ def test_ecbplus_gold_written_on_2026_12_05_floor(static):
     accuracy .665, corroborated P .798 R .718, citation .989; with the
     weights fitted on them and 11 more .848 / .424, .691, .808 / .743, .990
     (tests/data/claims_gold/README.md); a headline and its lead one fact:
-    .831 / .453, .694, .809 / .749, .990. Their disputes are mostly not
+    .831 / .453, .694, .809 / .749, .990; a date no count: .828 / .446,
+    .706, .812 / .768. Their disputes are mostly not
     figures (3 of 24 found): no disagreement floor."""
     scores = _ecbplus_scores(static, ["5_ecb", "14_ecbplus", "19_ecb"])
     mean, pooled = scores["mean"], scores["pooled"]
