@@ -272,12 +272,15 @@ def _slot(before: str, after: str) -> tuple[str | None, float]:
     return tally, 1.0
 
 
+_CONJUNCTIONS = frozenset(("and", "or", "but", "while"))  # what opens another clause of one sentence
+
+
 def _own_clause(words: list[str]) -> list[str]:
     """The words after a number up to a conjunction that opens another
     tally's clause: "trapping five people and injuring another 40" does not
     say five were injured ("two women and one man died" reads on)."""
     for i, word in enumerate(words[:-1]):
-        if word.lower() in ("and", "or", "but", "while") and _tally(words[i + 1:i + 2]):
+        if word.lower() in _CONJUNCTIONS and _tally(words[i + 1:i + 2]):
             return words[:i]
     return words
 
@@ -286,7 +289,7 @@ def _clause_before(words: list[str]) -> list[str]:
     """The words before a number back to a conjunction: in "40 people were
     injured and five trapped", five were trapped, not injured."""
     for i in range(len(words) - 1, -1, -1):
-        if words[i].lower() in ("and", "or", "but", "while"):
+        if words[i].lower() in _CONJUNCTIONS:
             return words[i + 1:]
     return words
 
